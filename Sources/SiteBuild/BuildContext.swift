@@ -1,0 +1,76 @@
+import SiteModel
+
+/// Everything the build steps share: inputs, what has been worked out so far, and diagnostics.
+public struct BuildContext: Sendable {
+    public let options: BuildOptions
+    public internal(set) var diagnostics: [Diagnostic] = []
+    public internal(set) var config = SiteConfig()
+    /// Markdown files under `content/`, read and hashed.
+    var sources: [SourceFile] = []
+    /// Every other file under `content/` (images, downloads), by path relative to `content/`.
+    var contentAssets: Set<String> = []
+    var parsed: [ParsedSource] = []
+    public internal(set) var site = Site(config: SiteConfig())
+    var theme = Theme()
+    /// Files to write, relative to the output or private folder.
+    var outputs: [OutputFile] = []
+    /// Hash of the inputs every page depends on (config, layouts, the set of source paths).
+    var globalHash: UInt64 = 0
+    /// Pages skipped because the cache showed them unchanged.
+    public internal(set) var reusedPages = 0
+    public internal(set) var writtenPages = 0
+
+    init(options: BuildOptions) {
+        self.options = options
+    }
+
+    var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    var warningCount: Int { diagnostics.count - errorCount }
+
+    /// The site path prefix (`/`, or `/docs/` when the base URL has a path).
+    var root: String { config.rootPath }
+
+    /// A site path (`/courses/`) as a URL path under the site root (`/docs/courses/`).
+    func link(_ path: String) -> String {
+        root == "/" ? path : String(root.dropLast()) + path
+    }
+
+    /// The absolute URL of a site path, for canonical links, feeds and the sitemap.
+    func absolute(_ path: String) -> String {
+        if path.hasPrefix("http://") || path.hasPrefix("https://") { return path }
+        let base = config.baseURL.hasSuffix("/") ? String(config.baseURL.dropLast()) : config.baseURL
+        let origin = root == "/" ? base : String(base.dropLast(root.count - 1))
+        return origin + link(path)
+    }
+
+    func path(_ relativeToSite: String) -> String {
+        options.siteDirectory + "/" + relativeToSite
+    }
+}
+
+/// A Markdown file under `content/`.
+struct SourceFile: Sendable {
+    var path: ContentPath
+    var text: String
+    var hash: UInt64
+}
+
+/// A file the build writes, relative to the public output (or the private one).
+struct OutputFile: Sendable {
+    enum Destination: Sendable { case `public`, `private` }
+    var path: String
+    var bytes: [UInt8]
+    var destination: Destination = .public
+
+    init(path: String, text: String, destination: Destination = .public) {
+        self.path = path
+        self.bytes = Array(text.utf8)
+        self.destination = destination
+    }
+
+    init(path: String, bytes: [UInt8], destination: Destination = .public) {
+        self.path = path
+        self.bytes = bytes
+        self.destination = destination
+    }
+}

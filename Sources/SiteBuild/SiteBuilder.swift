@@ -1,0 +1,60 @@
+import Foundation
+import SiteModel
+
+/// Runs a build pipeline over a site and reports what it did.
+public struct SiteBuilder: Sendable {
+    public let options: BuildOptions
+
+    public init(options: BuildOptions) {
+        self.options = options
+    }
+
+    /// The outcome of a build: counts for the summary line and every diagnostic.
+    public struct Report: Sendable {
+        public var diagnostics: [Diagnostic]
+        public var pages: Int
+        public var courses: Int
+        public var lessons: Int
+        public var reusedPages: Int
+        public var seconds: Double
+        public var succeeded: Bool
+
+        public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+        public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+
+        /// `Built 41 pages (1 course, 20 lessons) with 0 warnings in 0.21 s.`
+        public var summary: String {
+            let verb = succeeded ? "Built" : "Failed:"
+            let counts = "\(pages) pages (\(courses) course\(courses == 1 ? "" : "s"), \(lessons) lessons)"
+            let problems = succeeded
+                ? "\(warnings.count) warning\(warnings.count == 1 ? "" : "s")"
+                : "\(errors.count) error\(errors.count == 1 ? "" : "s") and \(warnings.count) warning\(warnings.count == 1 ? "" : "s")"
+            return "\(verb) \(counts) with \(problems) in \(String(format: "%.2f", seconds)) s."
+        }
+    }
+
+    /// Runs `steps`, calling `log` with `[i/n] step` before each.
+    public func run(_ steps: [BuildStep] = BuildPipeline.build, log: (String) -> Void = { _ in }) -> Report {
+        let start = Date()
+        var context = BuildContext(options: options)
+        var succeeded = true
+        for (index, step) in steps.enumerated() {
+            log("[\(index + 1)/\(steps.count)] \(step.name)")
+            do {
+                try step.body(&context)
+            } catch let failure as BuildFailure {
+                _ = failure
+                succeeded = false
+                break
+            } catch {
+                context.diagnostics.append(Diagnostic(.error, file: options.outputDirectory, "\(step.name): \(error)"))
+                succeeded = false
+                break
+            }
+        }
+        return Report(
+            diagnostics: context.diagnostics, pages: context.writtenPages, courses: context.site.courses.count,
+            lessons: context.site.lessonCount, reusedPages: context.reusedPages,
+            seconds: Date().timeIntervalSince(start), succeeded: succeeded && context.errorCount == 0)
+    }
+}

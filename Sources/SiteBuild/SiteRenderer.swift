@@ -1,0 +1,240 @@
+import Foundation
+import SiteModel
+
+/// Renders every page of the site with the theme's layouts.
+///
+/// What many pages share — site values, each course's syllabus and its sidebar HTML — is built
+/// once here and reused: rendering the course sidebar per lesson was most of the cost of a build.
+struct SiteRenderer: Sendable {
+    let context: BuildContext
+    private let siteValues: [String: Any & Sendable]
+    private let offerValues: [[String: Any & Sendable]]
+    private let assets: [String: String]
+
+    /// A page to render: its URL, layout and the values only it has.
+    struct Job: Sendable {
+        var page: Page
+        var layout: String
+        var values: [String: Any & Sendable]
+        var destination: OutputFile.Destination = .public
+        /// Where the current lesson's link in `values["sidebar"]` is marked.
+        var currentURL: String?
+        /// Hash of everything this page's HTML depends on, for incremental builds.
+        var key: UInt64 = 0
+    }
+
+    init(context: BuildContext, assetURLs: [String: String]) {
+        self.context = context
+        self.assets = assetURLs
+        let config = context.config
+        self.offerValues = config.offers.map { offer in
+            var value: [String: Any & Sendable] = [
+                "id": offer.id, "name": offer.name, "description": offer.description, "price": offer.price,
+                "priceText": offer.priceText, "intervalText": offer.intervalText, "isFree": offer.price == 0,
+                "highlighted": offer.highlighted, "features": offer.features, "cta": offer.cta,
+                "ctaURL": context.link(offer.ctaURL ?? "/pricing/"),
+            ]
+            if let interval = offer.interval { value["interval"] = interval }
+            value["courses"] = offer.courses.compactMap { id in
+                context.site.courses.first { $0.id == id }.map { ["title": $0.page.title, "url": context.link($0.page.url)] }
+            }
+            return value
+        }
+        self.siteValues = [
+            "title": config.title, "description": config.description, "language": config.language,
+            "author": config.author, "baseURL": config.baseURL, "root": config.rootPath,
+            "year": String(Calendar(identifier: .gregorian).component(.year, from: Date())),
+            "searchIndex": context.link("/search-index.json"), "feed": context.link("/feed.xml"),
+            "nav": config.nav.map { ["title": $0.title, "url": context.link($0.url)] },
+            "footerNav": config.footerNav.map { ["title": $0.title, "url": context.link($0.url)] },
+        ]
+    }
+
+    /// Every page of the site as a render job, in a stable order.
+    func jobs() -> [Job] {
+        let site = context.site
+        var jobs: [Job] = []
+        let courseValues = site.courses.map(courseValue)
+        let posts = site.pages.filter { ContentPath(String($0.source.dropFirst("content/".count))).kind == .post }
+            .sorted { ($0.date ?? "") > ($1.date ?? "") }
+        for page in site.pages {
+            let kind = ContentPath(String(page.source.dropFirst("content/".count))).kind
+            var values: [String: Any & Sendable] = [:]
+            switch kind {
+            case .home, .catalogue: values["courses"] = courseValues
+            case .updates: values["posts"] = posts.map(postValue)
+            default: break
+            }
+            jobs.append(Job(page: page, layout: page.layout ?? Self.defaultLayout(kind), values: values))
+        }
+        if !site.pages.contains(where: { $0.url == "/courses/" }), !site.courses.isEmpty {
+            let catalogue = Page(source: "content/courses/_index.md", url: "/courses/", title: "Courses")
+            jobs.append(Job(page: catalogue, layout: "catalogue", values: ["courses": courseValues]))
+        }
+        if !posts.isEmpty, !site.pages.contains(where: { $0.url == "/updates/" }) {
+            let updates = Page(source: "content/updates/_index.md", url: "/updates/", title: "Updates")
+            jobs.append(Job(page: updates, layout: "updates", values: ["posts": posts.map(postValue)]))
+        }
+        for (course, value) in zip(site.courses, courseValues) {
+            let sidebar = context.theme.render("partials/sidebar", ["course": value, "site": siteValues])
+            jobs.append(Job(page: course.page, layout: "course", values: ["course": value]))
+            let lessons = course.lessons
+            var index = 0
+            for (moduleIndex, module) in course.modules.enumerated() {
+                let moduleValue = (value["modules"] as! [[String: Any & Sendable]])[moduleIndex]
+                jobs.append(Job(page: module.page, layout: "module",
+                    values: ["course": value, "module": moduleValue, "sidebar": sidebar], currentURL: module.page.url))
+                for (lessonIndex, lesson) in module.lessons.enumerated() {
+                    var values: [String: Any & Sendable] = [
+                        "course": value, "module": moduleValue, "sidebar": sidebar,
+                        "lesson": (moduleValue["lessons"] as! [[String: Any & Sendable]])[lessonIndex]
+                            .merging(["readingTime": lesson.page.readingMinutes]) { $1 },
+                    ]
+                    if index > 0 { values["prev"] = link(lessons[index - 1].page) }
+                    if index + 1 < lessons.count { values["next"] = link(lessons[index + 1].page) }
+                    let layout = lesson.page.layout ?? "lesson"
+                    if lesson.access == .paid {
+                        // The public teaser, then the whole lesson for the private output.
+                        var teaser = lesson.page
+                        teaser.html = ""
+                        teaser.headings = []
+                        var teaserValues = values
+                        teaserValues["signInURL"] = context.link("/account/sign-in/")
+                        jobs.append(Job(page: teaser, layout: "teaser", values: teaserValues, currentURL: lesson.page.url))
+                        jobs.append(Job(page: lesson.page, layout: layout, values: values, destination: .private,
+                            currentURL: lesson.page.url))
+                    } else {
+                        jobs.append(Job(page: lesson.page, layout: layout, values: values, currentURL: lesson.page.url))
+                    }
+                    index += 1
+                }
+            }
+        }
+        let notFound = Page(source: "(404)", url: "/404.html", title: "Page not found",
+            description: "The page you asked for is not here.")
+        jobs.append(Job(page: notFound, layout: "404", values: [:]))
+        return jobs
+    }
+
+    static func defaultLayout(_ kind: ContentPath.Kind) -> String {
+        switch kind {
+        case .home: "home"
+        case .catalogue: "catalogue"
+        case .updates: "updates"
+        case .post: "post"
+        case .course: "course"
+        case .module: "module"
+        case .lesson, .strayLesson: "lesson"
+        case .page: "page"
+        }
+    }
+
+    /// Renders one job to its output file.
+    func render(_ job: Job) -> OutputFile {
+        var values = job.values
+        values["site"] = siteValues.merging(["nav": navValues(current: job.page.url)]) { $1 }
+        values["assets"] = assets
+        values["offers"] = offerValues
+        values["page"] = pageValue(job.page, noindex: job.page.url == "/404.html" || job.page.draft)
+        if let current = job.currentURL, let sidebar = values["sidebar"] as? String {
+            values["sidebar"] = Self.markCurrent(context.link(current), in: sidebar)
+        }
+        let html = context.theme.render(job.layout, values)
+        let path = job.page.url.hasSuffix("/") ? String(job.page.url.dropFirst()) + "index.html" : String(job.page.url.dropFirst())
+        return OutputFile(path: path, text: html, destination: job.destination)
+    }
+
+    /// Marks the link to `url` in pre-rendered navigation HTML as the current page.
+    static func markCurrent(_ url: String, in html: String) -> String {
+        let needle = "<a href=\"\(url)\""
+        guard let range = html.range(of: needle) else { return html }
+        var marked = html
+        marked.replaceSubrange(range, with: needle + " aria-current=\"page\"")
+        return marked
+    }
+
+    private func navValues(current: String) -> [[String: Any & Sendable]] {
+        context.config.nav.map { item in
+            let isCurrent = item.url == current || (item.url != "/" && current.hasPrefix(item.url))
+            return ["title": item.title, "url": context.link(item.url), "current": isCurrent]
+        }
+    }
+
+    private func pageValue(_ page: Page, noindex: Bool) -> [String: Any & Sendable] {
+        let image = page.image ?? context.config.socialImage
+        var value: [String: Any & Sendable] = [
+            "title": page.title, "description": page.description, "url": context.link(page.url),
+            "canonical": context.absolute(page.url), "content": page.html,
+            "toc": page.headings.filter { $0.level == 2 || $0.level == 3 }
+                .map { ["level": $0.level, "id": $0.id, "title": $0.title] as [String: Any & Sendable] },
+            "hasToc": page.headings.filter { $0.level == 2 || $0.level == 3 }.count >= 2,
+            "readingTime": page.readingMinutes, "noindex": noindex,
+            "ogType": page.date != nil || page.source.contains("/courses/") ? "article" : "website",
+        ]
+        if let image { value["socialImage"] = context.absolute(image) }
+        if let date = page.date {
+            value["date"] = date
+            value["dateText"] = Self.readableDate(date)
+        }
+        return value
+    }
+
+    private func courseValue(_ course: Course) -> [String: Any & Sendable] {
+        var number = 0
+        let modules: [[String: Any & Sendable]] = course.modules.enumerated().map { moduleIndex, module in
+            let lessons: [[String: Any & Sendable]] = module.lessons.map { lesson in
+                number += 1
+                return [
+                    "id": lesson.id, "number": number, "title": lesson.page.title,
+                    "description": lesson.page.description, "url": context.link(lesson.page.url),
+                    "duration": lesson.duration, "durationText": Self.minutes(lesson.duration),
+                    "access": lesson.access.rawValue, "accessLabel": lesson.access.label,
+                    "isFree": lesson.access == .free, "isPreview": lesson.access == .preview,
+                    "isPaid": lesson.access == .paid,
+                ]
+            }
+            return [
+                "number": moduleIndex + 1, "title": module.page.title, "description": module.page.description,
+                "url": context.link(module.page.url), "lessonCount": module.lessons.count, "lessons": lessons,
+            ]
+        }
+        var value: [String: Any & Sendable] = [
+            "id": course.id, "title": course.page.title, "description": course.page.description,
+            "url": context.link(course.page.url), "lessonCount": course.lessons.count,
+            "durationText": Self.minutes(course.durationMinutes), "modules": modules,
+            "offers": context.config.offers.filter { $0.courses.contains(course.id) || $0.id == course.offer }
+                .filter { $0.price > 0 }
+                .map { ["name": $0.name, "url": context.link("/pricing/"), "priceText": $0.priceText] },
+        ]
+        if let level = course.level { value["level"] = level }
+        if let first = course.lessons.first { value["firstLesson"] = link(first.page) }
+        return value
+    }
+
+    private func postValue(_ page: Page) -> [String: Any & Sendable] {
+        [
+            "title": page.title, "url": context.link(page.url), "description": page.description,
+            "date": page.date ?? "", "dateText": page.date.map(Self.readableDate) ?? "",
+        ]
+    }
+
+    private func link(_ page: Page) -> [String: Any & Sendable] {
+        ["title": page.title, "url": context.link(page.url)]
+    }
+
+    /// `95` → `1 h 35 min`.
+    static func minutes(_ total: Int) -> String {
+        guard total > 0 else { return "" }
+        if total < 60 { return "\(total) min" }
+        return total % 60 == 0 ? "\(total / 60) h" : "\(total / 60) h \(total % 60) min"
+    }
+
+    /// `2026-03-04` → `4 March 2026`.
+    static func readableDate(_ date: String) -> String {
+        let parts = date.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]) else { return date }
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December"]
+        return "\(parts[2]) \(months[parts[1] - 1]) \(parts[0])"
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+import SiteBuild
+
+/// `lectern check`: everything a build does except writing files.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Check content, links and layouts without writing anything.")
+
+    @OptionGroup var site: SiteOptions
+
+    func run() async throws {
+        let options = BuildOptions(
+            siteDirectory: site.absoluteSite, includeDrafts: site.drafts, baseURL: site.baseURL, writesOutput: false)
+        let report = BuildRunner.run(SiteBuilder(options: options), steps: BuildPipeline.check, verbose: site.verbose)
+        if !report.succeeded { throw ExitCode.failure }
+    }
+}
