@@ -31,6 +31,13 @@ out += [e[1] for e in entries]
 if not entries:
     out.append("        :\n")
 out.append("    ]\n}\n")
+text = "".join(out)
+if "--check" in sys.argv:
+    with open(target, encoding="utf-8") as f:
+        if f.read() != text:
+            sys.exit(f"{os.path.relpath(target, root)} is out of date with layouts/; run `make theme`")
+    print("embedded theme is up to date")
+    sys.exit(0)
 with open(target, "w", encoding="utf-8") as f:
-    f.write("".join(out))
+    f.write(text)
 print(f"embedded {len(entries)} theme files into {os.path.relpath(target, root)}")

@@ -14,8 +14,14 @@ public struct BuildContext: Sendable {
     var theme = Theme()
     /// Files to write, relative to the output or private folder.
     var outputs: [OutputFile] = []
-    /// Hash of the inputs every page depends on (config, layouts, the set of source paths).
-    var globalHash: UInt64 = 0
+    /// The previous build's cache, when it can be trusted for this build.
+    var previous: BuildCache?
+    /// What this build will leave for the next one.
+    var next = BuildCache()
+    /// Hash of the inputs that decide how every file parses (site root, the set of content files).
+    var parseKey: UInt64 = 0
+    /// True when the previous output can be updated in place: nothing all pages depend on changed.
+    var updatesInPlace = false
     /// Pages skipped because the cache showed them unchanged.
     public internal(set) var reusedPages = 0
     public internal(set) var writtenPages = 0
@@ -51,8 +57,12 @@ public struct BuildContext: Sendable {
 /// A Markdown file under `content/`.
 struct SourceFile: Sendable {
     var path: ContentPath
+    /// Empty when the file is unchanged since the cached build (it is then not read at all).
     var text: String
     var hash: UInt64
+    var size: Int
+    var modified: Int
+    var isUnchanged = false
 }
 
 /// A file the build writes, relative to the public output (or the private one).
@@ -61,6 +71,11 @@ struct OutputFile: Sendable {
     var path: String
     var bytes: [UInt8]
     var destination: Destination = .public
+    /// Hash of what the file was made from; `nil` means the hash of its bytes.
+    var key: UInt64?
+
+    /// The name the build cache knows this file by.
+    var cacheName: String { (destination == .public ? "public:" : "private:") + path }
 
     init(path: String, text: String, destination: Destination = .public) {
         self.path = path

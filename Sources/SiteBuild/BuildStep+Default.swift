@@ -12,7 +12,8 @@ extension BuildStep {
         }
     }
 
-    /// Lists `content/`, reads every Markdown file and hashes it (in parallel).
+    /// Lists `content/` and reads every Markdown file that changed since the cached build
+    /// (all of them without a cache), in parallel.
     static let loadContent = BuildStep("load content") { context in
         let contentDirectory = context.path("content")
         guard FileSystem.isDirectory(contentDirectory) else {
@@ -20,16 +21,30 @@ extension BuildStep {
                 "no content folder in \(context.options.siteDirectory); run `lectern new DIR` to start a site"))
             throw BuildFailure(step: "load content", diagnostics: context.diagnostics)
         }
+        let options = context.options
+        if options.incremental, options.writesOutput, FileSystem.exists(options.outputDirectory),
+            FileSystem.exists(options.privateDirectory)
+        {
+            context.previous = BuildCache.load(from: options.cacheDirectory)
+        }
         let files = FileSystem.files(under: contentDirectory)
         let markdown = files.filter { $0.hasSuffix(".md") }
         context.contentAssets = Set(files.filter { !$0.hasSuffix(".md") && $0 != "site.yaml" })
+        let previous = context.previous
         let loaded: [Result<SourceFile, Diagnostic>] = markdown.parallelMap { relative in
+            let path = contentDirectory + "/" + relative
+            let signature = FileSystem.signature(path) ?? (0, 0)
+            if let entry = previous?.files[relative], entry.size == signature.size, entry.modified == signature.modified {
+                return .success(SourceFile(path: ContentPath(relative), text: "", hash: entry.hash,
+                    size: signature.size, modified: signature.modified, isUnchanged: true))
+            }
             do {
-                let bytes = try FileSystem.read(contentDirectory + "/" + relative)
+                let bytes = try FileSystem.read(path)
                 guard let text = String(validating: bytes, as: UTF8.self) else {
                     return .failure(Diagnostic(.error, file: "content/" + relative, "file is not UTF-8 text; save it as UTF-8"))
                 }
-                return .success(SourceFile(path: ContentPath(relative), text: text, hash: ContentHash.of(bytes)))
+                return .success(SourceFile(path: ContentPath(relative), text: text, hash: ContentHash.of(bytes),
+                    size: signature.size, modified: signature.modified))
             } catch {
                 return .failure(Diagnostic(.error, file: "content/" + relative, "\(error)"))
             }
@@ -42,12 +57,30 @@ extension BuildStep {
         }
     }
 
-    /// Front matter and Markdown of every file, in parallel; links are resolved as they are met.
+    /// Front matter and Markdown of every changed file, in parallel; links are resolved as they
+    /// are met. Unchanged files keep their cached metadata (their HTML is made again only if
+    /// their page must be rendered again).
     static let parseContent = BuildStep("parse content") { context in
-        let parser = SourceParser(knownFiles: Set(context.sources.map(\.path.relative)).union(context.contentAssets),
-            root: context.root)
-        context.parsed = context.sources.parallelMap { parser.parse($0) }
+        let knownFiles = Set(context.sources.map(\.path.relative)).union(context.contentAssets)
+        let parser = SourceParser(knownFiles: knownFiles, root: context.root)
+        var key = ContentHash()
+        key.add(context.root)
+        for file in knownFiles.sorted() { key.add(file) }
+        context.parseKey = key.value
+        let previous = context.previous?.parseKey == key.value ? context.previous : nil
+        let frozen = context
+        context.parsed = context.sources.parallelMap { source in
+            if let entry = previous?.files[source.path.relative], entry.hash == source.hash { return entry.parsed }
+            return parser.parse(source.isUnchanged ? SourceParser.reload(source, in: frozen) : source)
+        }
         for source in context.parsed { context.diagnostics += source.diagnostics }
+        context.next.parseKey = key.value
+        for (source, parsed) in zip(context.sources, context.parsed) {
+            var stripped = parsed
+            stripped.page.html = ""
+            context.next.files[source.path.relative] = BuildCache.FileEntry(
+                size: source.size, modified: source.modified, hash: source.hash, parsed: stripped)
+        }
     }
 
     /// Assembles courses, modules and lessons; checks ids, URLs, offers and `#fragment`s.
@@ -66,6 +99,8 @@ extension BuildStep {
             context.diagnostics.append(Diagnostic(.error, file: "layouts/\(name).mustache",
                 "layout `\(name)` is missing; add layouts/\(name).mustache or remove the override that hides it"))
         }
+        context.next.globalKey = globalKey(context)
+        context.updatesInPlace = context.previous?.globalKey == context.next.globalKey
         let pages = context.site.pages + context.site.courses.flatMap { $0.lessons.map(\.page) }
         for page in pages {
             guard let layout = page.layout, !context.theme.templateNames.contains(layout) else { continue }
@@ -100,9 +135,40 @@ extension BuildStep {
             context.outputs.append(OutputFile(path: published, bytes: bytes))
         }
         let renderer = SiteRenderer(context: context, assetURLs: assetURLs)
-        let jobs = renderer.jobs()
-        context.outputs += jobs.parallelMap { renderer.render($0) }
+        let hashes = Dictionary(context.sources.map { ("content/" + $0.path.relative, $0.hash) }) { first, _ in first }
+        var jobs = renderer.jobs()
+        for index in jobs.indices {
+            var key = ContentHash()
+            key.add(String(context.next.globalKey))
+            key.add(jobs[index].layout)
+            key.add(jobs[index].page.url)
+            key.add(String(hashes[jobs[index].page.source] ?? 0))
+            key.add(String(jobs[index].key))
+            jobs[index].key = key.value
+        }
+        let previous = context.updatesInPlace ? context.previous : nil
+        let stale = jobs.filter { job in
+            previous?.outputKeys[(job.destination == .public ? "public:" : "private:") + SiteRenderer.outputPath(job.page.url)] != job.key
+        }
+        let sourcesByFile = Dictionary(context.sources.map { ("content/" + $0.path.relative, $0) }) { first, _ in first }
+        let parser = SourceParser(knownFiles: Set(context.sources.map(\.path.relative)).union(context.contentAssets),
+            root: context.root)
+        let frozen = context
+        context.outputs += stale.parallelMap { job in
+            var job = job
+            // A cached page lost its HTML to keep the cache small: parse its file again.
+            if job.layout != "teaser", job.page.html.isEmpty, let source = sourcesByFile[job.page.source], source.isUnchanged {
+                job.page.html = parser.parse(SourceParser.reload(source, in: frozen)).page.html
+            }
+            var output = renderer.render(job)
+            output.key = job.key
+            return output
+        }
+        for job in jobs {
+            context.next.outputKeys[(job.destination == .public ? "public:" : "private:") + SiteRenderer.outputPath(job.page.url)] = job.key
+        }
         context.writtenPages = jobs.count
+        context.reusedPages = jobs.count - stale.count
     }
 
     /// Sitemap, robots.txt, the Atom feed, the search index, `_headers` and the private manifest.
@@ -114,9 +180,22 @@ extension BuildStep {
         context.outputs.append(Manifest(context).render())
     }
 
-    /// Writes everything into fresh folders and swaps them in for the old ones.
+    /// Writes everything into fresh folders and swaps them in for the old ones — or, when only
+    /// some pages changed, replaces just those files, each atomically.
     static let writeOutput = BuildStep("write output") { context in
         guard context.options.writesOutput else { return }
+        for output in context.outputs where output.key == nil {
+            context.next.outputKeys[output.cacheName] = ContentHash.of(output.bytes)
+        }
+        if context.updatesInPlace, let previous = context.previous {
+            let changed = context.outputs.filter { output in
+                output.key != nil || previous.outputKeys[output.cacheName] != context.next.outputKeys[output.cacheName]
+            }
+            let removed = previous.outputKeys.keys.filter { context.next.outputKeys[$0] == nil }
+            try OutputWriter(options: context.options).update(changed, removing: removed)
+            try context.next.save(to: context.options.cacheDirectory)
+            return
+        }
         var copies: [(from: String, to: String)] = []
         let staticDirectory = context.path("static")
         for file in FileSystem.files(under: staticDirectory) { copies.append((staticDirectory + "/" + file, file)) }
@@ -124,6 +203,29 @@ extension BuildStep {
             copies.append((context.path("content/" + asset), String(ContentPath(asset).url.dropFirst())))
         }
         try OutputWriter(options: context.options).writeAll(context.outputs, copies: copies)
+        try context.next.save(to: context.options.cacheDirectory)
+    }
+
+    /// Hash of everything every page depends on. When it changes, the whole site is rebuilt.
+    private static func globalKey(_ context: BuildContext) -> UInt64 {
+        var key = ContentHash()
+        key.add(String(BuildCache.formatVersion))
+        key.add(String(context.parseKey))
+        key.add(String(context.theme.hash))
+        key.add(String(describing: context.config))
+        key.add(context.options.includeDrafts ? "drafts" : "")
+        key.add(context.options.outputDirectory)
+        key.add(context.options.privateDirectory)
+        // Static files and files beside lessons are copied only by full builds.
+        for file in FileSystem.files(under: context.path("static")) {
+            key.add(file)
+            key.add(String(describing: FileSystem.signature(context.path("static/" + file))))
+        }
+        for asset in context.contentAssets.sorted() {
+            key.add(asset)
+            key.add(String(describing: FileSystem.signature(context.path("content/" + asset))))
+        }
+        return key.value
     }
 }
 

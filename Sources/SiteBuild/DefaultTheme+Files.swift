@@ -2921,7 +2921,7 @@ pre {
       </header>
     </div>
     <section class="locked" data-lesson-id="{{lesson.id}}" aria-labelledby="lectern-locked-title">
-      <h2 id="lectern-locked-title"><span class="locked-icon" aria-hidden="true"></span>This lesson is part of {{#course.offers}}<span class="locked-offer-name">{{name}}</span>{{/course.offers}}{{^course.offers}}a paid plan{{/course.offers}}</h2>
+      <h2 id="lectern-locked-title"><span class="locked-icon" aria-hidden="true"></span><span>This lesson is part of {{#course.offers}}<span class="locked-offer-name">{{name}}</span>{{/course.offers}}{{^course.offers}}a paid plan{{/course.offers}}</span></h2>
       <p>“{{page.title}}” is lesson {{lesson.number}} of module {{module.number}}, <a href="{{module.url}}">{{module.title}}</a>, in <a href="{{course.url}}">{{course.title}}</a>. Get it with:</p>
       <ul class="locked-offers">
         {{#course.offers}}

@@ -55,3 +55,22 @@ struct OutputWriter {
         var description: String { message }
     }
 }
+
+extension OutputWriter {
+    /// Replaces the given files in the existing output folders, each atomically, and deletes
+    /// the files of pages that no longer exist. Used when the cache shows only some pages changed.
+    func update(_ outputs: [OutputFile], removing removed: [String]) throws {
+        func target(_ output: OutputFile) -> String {
+            (output.destination == .public ? options.outputDirectory : options.privateDirectory) + "/" + output.path
+        }
+        var folders = Set<String>()
+        for output in outputs { folders.insert((target(output) as NSString).deletingLastPathComponent) }
+        for folder in folders.sorted() { try FileSystem.makeDirectories(folder) }
+        for output in outputs { try FileSystem.writeAtomically(output.bytes, to: target(output)) }
+        for name in removed {
+            let isPublic = name.hasPrefix("public:")
+            let path = String(name.drop { $0 != ":" }.dropFirst())
+            FileSystem.remove((isPublic ? options.outputDirectory : options.privateDirectory) + "/" + path)
+        }
+    }
+}

@@ -14,6 +14,8 @@ struct ParsedSource: Sendable {
     /// Links to other Markdown files with a `#fragment`, checked once every file is parsed.
     var anchoredLinks: [AnchoredLink] = []
     var diagnostics: [Diagnostic] = []
+    /// True when this came from the build cache without its HTML (`page.html` is empty).
+    var bodyIsCached = false
 
     struct AnchoredLink: Sendable {
         /// Target path relative to `content/`.
@@ -135,6 +137,15 @@ struct SourceParser: Sendable {
         guard let colon = destination.firstIndex(of: ":") else { return false }
         let scheme = destination[..<colon]
         return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+    }
+
+    /// The source with its text read again, for a file the cache said was unchanged.
+    static func reload(_ source: SourceFile, in context: BuildContext) -> SourceFile {
+        var reloaded = source
+        let bytes = (try? FileSystem.read(context.path("content/" + source.path.relative))) ?? []
+        reloaded.text = String(decoding: bytes, as: UTF8.self)
+        reloaded.isUnchanged = false
+        return reloaded
     }
 
     /// `03-writing-briefs.md` → `Writing briefs`: the last resort for a title.

@@ -25,7 +25,8 @@ public struct SiteBuilder: Sendable {
         /// `Built 41 pages (1 course, 20 lessons) with 0 warnings in 0.21 s.`
         public var summary: String {
             let verb = succeeded ? "Built" : "Failed:"
-            let counts = "\(pages) pages (\(courses) course\(courses == 1 ? "" : "s"), \(lessons) lessons)"
+            var counts = "\(pages) pages (\(courses) course\(courses == 1 ? "" : "s"), \(lessons) lessons"
+            counts += reusedPages > 0 ? "; \(pages - reusedPages) rendered, \(reusedPages) unchanged)" : ")"
             let problems = succeeded
                 ? "\(warnings.count) warning\(warnings.count == 1 ? "" : "s")"
                 : "\(errors.count) error\(errors.count == 1 ? "" : "s") and \(warnings.count) warning\(warnings.count == 1 ? "" : "s")"

@@ -55,6 +55,9 @@ struct SiteRenderer: Sendable {
         let site = context.site
         var jobs: [Job] = []
         let courseValues = site.courses.map(courseValue)
+        let courseKeys = site.courses.map(Self.structureKey)
+        var allCourses = ContentHash()
+        for key in courseKeys { allCourses.add(String(key)) }
         let posts = site.pages.filter { ContentPath(String($0.source.dropFirst("content/".count))).kind == .post }
             .sorted { ($0.date ?? "") > ($1.date ?? "") }
         for page in site.pages {
@@ -65,18 +68,23 @@ struct SiteRenderer: Sendable {
             case .updates: values["posts"] = posts.map(postValue)
             default: break
             }
-            jobs.append(Job(page: page, layout: page.layout ?? Self.defaultLayout(kind), values: values))
+            var job = Job(page: page, layout: page.layout ?? Self.defaultLayout(kind), values: values)
+            job.key = kind == .home || kind == .catalogue ? allCourses.value : kind == .updates ? Self.postsKey(posts) : 0
+            jobs.append(job)
         }
         if !site.pages.contains(where: { $0.url == "/courses/" }), !site.courses.isEmpty {
             let catalogue = Page(source: "content/courses/_index.md", url: "/courses/", title: "Courses")
-            jobs.append(Job(page: catalogue, layout: "catalogue", values: ["courses": courseValues]))
+            jobs.append(Job(page: catalogue, layout: "catalogue", values: ["courses": courseValues], key: allCourses.value))
         }
         if !posts.isEmpty, !site.pages.contains(where: { $0.url == "/updates/" }) {
             let updates = Page(source: "content/updates/_index.md", url: "/updates/", title: "Updates")
-            jobs.append(Job(page: updates, layout: "updates", values: ["posts": posts.map(postValue)]))
+            jobs.append(Job(page: updates, layout: "updates", values: ["posts": posts.map(postValue)], key: Self.postsKey(posts)))
         }
-        for (course, value) in zip(site.courses, courseValues) {
-            let sidebar = context.theme.render("partials/sidebar", ["course": value, "site": siteValues])
+        for (courseIndex, (course, value)) in zip(site.courses, courseValues).enumerated() {
+            let firstJob = jobs.count
+            // The sidebar partial sees the course's values at the top level and as `course`.
+            let sidebar = context.theme.render(
+                "partials/sidebar", value.merging(["course": value, "site": siteValues]) { $1 })
             jobs.append(Job(page: course.page, layout: "course", values: ["course": value]))
             let lessons = course.lessons
             var index = 0
@@ -109,11 +117,47 @@ struct SiteRenderer: Sendable {
                     index += 1
                 }
             }
+            // Every page of a course shows its syllabus or sidebar: they share the course's key.
+            for job in firstJob..<jobs.count { jobs[job].key = courseKeys[courseIndex] }
         }
         let notFound = Page(source: "(404)", url: "/404.html", title: "Page not found",
             description: "The page you asked for is not here.")
         jobs.append(Job(page: notFound, layout: "404", values: [:]))
         return jobs
+    }
+
+    /// Hash of what a course's syllabus, sidebar and prev/next links show.
+    static func structureKey(_ course: Course) -> UInt64 {
+        var hash = ContentHash()
+        for page in [course.page] + course.modules.map(\.page) {
+            hash.add(page.title)
+            hash.add(page.description)
+            hash.add(page.url)
+        }
+        hash.add(course.id)
+        hash.add(course.level ?? "")
+        hash.add(course.offer ?? "")
+        for lesson in course.lessons {
+            hash.add(lesson.id)
+            hash.add(lesson.page.title)
+            hash.add(lesson.page.description)
+            hash.add(lesson.page.url)
+            hash.add(String(lesson.duration))
+            hash.add(lesson.access.rawValue)
+            hash.add(String(lesson.page.readingMinutes))
+        }
+        return hash.value
+    }
+
+    private static func postsKey(_ posts: [Page]) -> UInt64 {
+        var hash = ContentHash()
+        for post in posts {
+            hash.add(post.title)
+            hash.add(post.url)
+            hash.add(post.description)
+            hash.add(post.date ?? "")
+        }
+        return hash.value
     }
 
     static func defaultLayout(_ kind: ContentPath.Kind) -> String {
@@ -140,8 +184,12 @@ struct SiteRenderer: Sendable {
             values["sidebar"] = Self.markCurrent(context.link(current), in: sidebar)
         }
         let html = context.theme.render(job.layout, values)
-        let path = job.page.url.hasSuffix("/") ? String(job.page.url.dropFirst()) + "index.html" : String(job.page.url.dropFirst())
-        return OutputFile(path: path, text: html, destination: job.destination)
+        return OutputFile(path: Self.outputPath(job.page.url), text: html, destination: job.destination)
+    }
+
+    /// `/courses/x/` → `courses/x/index.html`; `/404.html` → `404.html`.
+    static func outputPath(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropFirst()) + "index.html" : String(url.dropFirst())
     }
 
     /// Marks the link to `url` in pre-rendered navigation HTML as the current page.
