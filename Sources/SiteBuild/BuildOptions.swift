@@ -1,3 +1,5 @@
+import Foundation
+
 /// What to build and where: everything the CLI's flags decide.
 public struct BuildOptions: Sendable {
     /// The site's folder (the one holding `content/` and, optionally, `layouts/` and `static/`).
@@ -15,6 +17,8 @@ public struct BuildOptions: Sendable {
     public var writesOutput: Bool
     /// Reuse the cache and rewrite only the pages a change touches.
     public var incremental: Bool
+    /// The build's date (the footer's year); fixed in golden tests so output is reproducible.
+    public var buildDate: Date = Date()
 
     public init(
         siteDirectory: String, outputDirectory: String? = nil, privateDirectory: String? = nil,

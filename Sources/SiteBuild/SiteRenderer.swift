@@ -43,7 +43,7 @@ struct SiteRenderer: Sendable {
         self.siteValues = [
             "title": config.title, "description": config.description, "language": config.language,
             "author": config.author, "baseURL": config.baseURL, "root": config.rootPath,
-            "year": String(Calendar(identifier: .gregorian).component(.year, from: Date())),
+            "year": String(Calendar(identifier: .gregorian).component(.year, from: context.options.buildDate)),
             "searchIndex": context.link("/search-index.json"), "feed": context.link("/feed.xml"),
             "nav": config.nav.map { ["title": $0.title, "url": context.link($0.url)] },
             "footerNav": config.footerNav.map { ["title": $0.title, "url": context.link($0.url)] },
