@@ -8,9 +8,21 @@ enum BuildRunner {
     static let warningLimit = 50
 
     static func run(_ builder: SiteBuilder, steps: [BuildStep], verbose: Bool) -> SiteBuilder.Report {
+        // On a terminal, one line redrawn per step; in logs and pipes, nothing (or `-v` lines).
+        let showsProgress = !verbose && isatty(STDERR_FILENO) == 1
+        var step = 0
         let report = builder.run(steps) { line in
-            if verbose { printError(line) }
+            step += 1
+            if verbose {
+                printError(line)
+            } else if showsProgress {
+                let done = step * 20 / steps.count
+                let bar = String(repeating: "█", count: done) + String(repeating: "░", count: 20 - done)
+                let name = line.drop { $0 != " " }.dropFirst()
+                FileHandle.standardError.write(Data("\r\u{1B}[2K\(bar) \(step)/\(steps.count) \(name)".utf8))
+            }
         }
+        if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         for error in report.errors { printError(error.description) }
         for warning in report.warnings.prefix(warningLimit) { printError(warning.description) }
         if report.warnings.count > warningLimit {
