@@ -70,8 +70,8 @@ show_failure() { # what, exit code, log
         echo "--- errors:" >&2
         grep -E '(^| )error:' "$3" | head -n 20 >&2
     fi
-    echo "--- last lines:" >&2
-    tail -n 25 "$3" >&2
+    echo "--- last lines (without the corpus's duration_minutes warnings):" >&2
+    grep -v 'unknown front-matter field `duration_minutes`' "$3" | tail -n 15 >&2
     exit 1
 }
 

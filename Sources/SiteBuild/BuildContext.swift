@@ -79,7 +79,9 @@ struct OutputFile: Sendable {
 
     init(path: String, text: String, destination: Destination = .public) {
         self.path = path
-        self.bytes = Array(text.utf8)
+        // Contiguous UTF-8 strings convert without a scalar-by-scalar copy.
+        var text = text
+        self.bytes = text.withUTF8 { Array($0) }
         self.destination = destination
     }
 

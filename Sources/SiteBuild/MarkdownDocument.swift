@@ -79,13 +79,12 @@ struct MarkdownDocument: Sendable, Codable {
                 if let published = rewrite(reference) { cmark_node_set_url(node, published) }
             case (CMARK_NODE_TEXT, CMARK_EVENT_ENTER), (CMARK_NODE_CODE, CMARK_EVENT_ENTER):
                 if let literal = cmark_node_get_literal(node) {
-                    let string = String(cString: literal)
-                    wordCount += string.split(whereSeparator: \.isWhitespace).count
-                    if plain.utf8.count < excerptLength * 2 { plain += string + " " }
+                    wordCount += Self.countWords(literal)
+                    if plain.utf8.count < excerptLength * 2 { plain += String(cString: literal) + " " }
                 }
             case (CMARK_NODE_CODE_BLOCK, CMARK_EVENT_ENTER):
                 if let literal = cmark_node_get_literal(node) {
-                    wordCount += String(cString: literal).split(whereSeparator: \.isWhitespace).count
+                    wordCount += Self.countWords(literal)
                 }
             default:
                 break
@@ -122,6 +121,21 @@ struct MarkdownDocument: Sendable, Codable {
         self.firstTitle = firstTitle
         self.wordCount = wordCount
         self.excerpt = Self.trim(plain, to: excerptLength)
+    }
+
+    /// Words in a C string: runs of bytes between ASCII spaces, tabs and newlines.
+    private static func countWords(_ text: UnsafePointer<CChar>) -> Int {
+        var count = 0
+        var inWord = false
+        var pointer = text
+        while pointer.pointee != 0 {
+            let byte = pointer.pointee
+            let isSpace = byte == 32 || byte == 9 || byte == 10 || byte == 13
+            if !isSpace && !inWord { count += 1 }
+            inWord = !isSpace
+            pointer += 1
+        }
+        return count
     }
 
     /// The text of a node's descendants, as a reader sees it.

@@ -41,6 +41,8 @@ public struct SiteBuilder: Sendable {
         var succeeded = true
         for (index, step) in steps.enumerated() {
             log("[\(index + 1)/\(steps.count)] \(step.name)")
+            let stepStart = Date()
+            defer { log("      \(step.name): \(String(format: "%.3f", Date().timeIntervalSince(stepStart))) s") }
             do {
                 try step.body(&context)
             } catch let failure as BuildFailure {

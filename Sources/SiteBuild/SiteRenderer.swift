@@ -193,12 +193,26 @@ struct SiteRenderer: Sendable {
     }
 
     /// Marks the link to `url` in pre-rendered navigation HTML as the current page.
+    ///
+    /// A byte search over UTF-8: this runs once per lesson over the whole course
+    /// sidebar, where Foundation's `range(of:)` was a fifth of the build's time.
     static func markCurrent(_ url: String, in html: String) -> String {
-        let needle = "<a href=\"\(url)\""
-        guard let range = html.range(of: needle) else { return html }
-        var marked = html
-        marked.replaceSubrange(range, with: needle + " aria-current=\"page\"")
-        return marked
+        var html = html
+        var needle = "<a href=\"\(url)\""
+        let offset: Int? = html.withUTF8 { haystack in
+            needle.withUTF8 { pattern in
+                guard let first = pattern.first, haystack.count >= pattern.count else { return nil }
+                for start in 0...(haystack.count - pattern.count)
+                where haystack[start] == first && memcmp(haystack.baseAddress! + start, pattern.baseAddress!, pattern.count) == 0 {
+                    return start + pattern.count
+                }
+                return nil
+            }
+        }
+        guard let offset else { return html }
+        let index = html.utf8.index(html.utf8.startIndex, offsetBy: offset)
+        html.insert(contentsOf: " aria-current=\"page\"", at: index)
+        return html
     }
 
     private func navValues(current: String) -> [[String: Any & Sendable]] {

@@ -109,6 +109,7 @@
 
     var entries = null;
     var loading = null;
+    var unavailable = false;
     var results = [];
     var active = -1;
 
@@ -121,7 +122,7 @@
         var url = input.getAttribute("data-index");
         loading = (url ? getJSON(url) : Promise.resolve(null)).then(function (data) {
           entries = prepareIndex(data);
-          if (!data) announce("Search is not available right now.");
+          unavailable = !data;
           return entries;
         });
       }
@@ -176,15 +177,18 @@
         if (summary) option.appendChild(make("span", "search-result-snippet", summary));
         list.appendChild(option);
       });
+      var message = unavailable
+        ? "Search is not available right now."
+        : "No pages match “" + query + "”.";
       if (empty) {
         empty.hidden = results.length > 0;
-        empty.textContent = results.length ? "" : "No pages match “" + query + "”.";
+        empty.textContent = results.length ? "" : message;
       }
       popup.hidden = false;
       input.setAttribute("aria-expanded", results.length ? "true" : "false");
       announce(
         results.length === 0
-          ? "No results."
+          ? message
           : results.length === 1
             ? "1 result. Use the arrow keys to choose it."
             : results.length + " results. Use the arrow keys to choose one."
