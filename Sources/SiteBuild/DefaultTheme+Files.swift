@@ -63,11 +63,15 @@ enum DefaultTheme {
   --pro-bg: #efe9fc;
   --pro-text: #562aa0;
   --done: #157347;
+  /* check marks drawn on --done / --accent backgrounds, and on --free-bg */
+  --icon-check: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='white' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E");
+  --icon-check-feature: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='%23157347' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E");
 
   --radius: 0.5rem;
   --radius-lg: 0.875rem;
   --gutter: clamp(1rem, 4vw, 2rem);
-  --measure: 70ch;
+  /* about 70 characters a line at the prose size */
+  --measure: 40rem;
   --page-max: 76rem;
 
   color-scheme: light dark;
@@ -98,6 +102,8 @@ enum DefaultTheme {
     --pro-bg: #2c2346;
     --pro-text: #cdbbff;
     --done: #6fd49c;
+    --icon-check: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='%230e1120' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E");
+    --icon-check-feature: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='%2395dfb4' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E");
   }
 }
 
@@ -522,11 +528,28 @@ figure {
   white-space: nowrap;
 }
 
+.layout-lesson .site-header-inner,
+.layout-module .site-header-inner,
+.layout-teaser .site-header-inner {
+  max-width: 88rem;
+}
+
 @media (max-width: 47.99rem) {
   .site-nav {
     order: 3;
-    width: 100%;
-    margin: 0 -0.7rem;
+    flex: 1 1 100%;
+    margin: 0 -0.5rem;
+  }
+
+  .site-nav ul {
+    flex-wrap: nowrap;
+    overflow-x: auto;
+    scrollbar-width: none;
+  }
+
+  .site-nav a {
+    padding: 0.35rem 0.5rem;
+    white-space: nowrap;
   }
 
   .site-search {
@@ -602,6 +625,7 @@ figure {
 
 .page-wide > .prose {
   max-width: var(--measure);
+  margin-bottom: 2rem;
 }
 
 .page-header {
@@ -671,6 +695,33 @@ figure {
   max-width: 28ch;
 }
 
+.layout-home .hero-inner {
+  text-align: center;
+}
+
+.layout-home .hero h1,
+.layout-home .hero .lead {
+  margin-left: auto;
+  margin-right: auto;
+}
+
+.layout-home .hero-actions {
+  justify-content: center;
+}
+
+/* The course page reads down one column, aligned with its hero. */
+.layout-course .page-body {
+  max-width: var(--page-max);
+}
+
+.layout-course .page-body > * {
+  max-width: var(--measure);
+}
+
+.layout-course .page-body > .syllabus {
+  max-width: 48rem;
+}
+
 .included-in {
   display: flex;
   flex-wrap: wrap;
@@ -737,7 +788,7 @@ figure {
 }
 
 .stats-compact {
-  gap: 0.5rem 1.5rem;
+  gap: 0.5rem 1.25rem;
   margin-top: auto;
   padding-top: 1rem;
 }
@@ -1044,11 +1095,21 @@ pre {
 
 .prose li > input[type="checkbox"]:first-child,
 .prose li > p:first-child > input[type="checkbox"]:first-child {
-  width: 1em;
-  height: 1em;
-  margin: 0 0.5em 0 -1.5em;
-  vertical-align: -0.1em;
-  accent-color: var(--accent);
+  appearance: none;
+  display: inline-block;
+  width: 1.05em;
+  height: 1.05em;
+  margin: 0 0.5em 0 -1.55em;
+  vertical-align: -0.15em;
+  border: 1.5px solid var(--muted);
+  border-radius: 0.25em;
+  background: var(--bg);
+}
+
+.prose li > input[type="checkbox"]:checked:first-child,
+.prose li > p:first-child > input[type="checkbox"]:checked:first-child {
+  border-color: var(--accent);
+  background: var(--accent) var(--icon-check) center / 90% no-repeat;
 }
 
 /* Footnotes */
@@ -1090,7 +1151,6 @@ pre {
 }
 
 .prose .footnote-backref {
-  text-decoration: none;
   font-family: var(--font-sans);
 }
 
@@ -1318,7 +1378,7 @@ pre {
   height: 0.75rem;
   border: 0;
   border-radius: 50%;
-  background: var(--done) url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='white' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E") center / 100% no-repeat;
+  background: var(--done) var(--icon-check) center / 100% no-repeat;
 }
 
 .course-main {
@@ -1637,7 +1697,7 @@ pre {
 .lesson-item.is-complete .lesson-item-number {
   background: var(--done);
   color: transparent;
-  background-image: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='white' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E");
+  background-image: var(--icon-check);
   background-position: center;
   background-size: 70%;
   background-repeat: no-repeat;
@@ -1645,6 +1705,11 @@ pre {
 
 .lesson-item-title {
   font-weight: 650;
+  text-decoration: none;
+}
+
+.lesson-item-title:hover {
+  text-decoration: underline;
 }
 
 .lesson-item-description {
@@ -1866,7 +1931,7 @@ pre {
   width: 1.05em;
   height: 1.05em;
   border-radius: 50%;
-  background: var(--free-bg) url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='%23157347' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E") center / 80% no-repeat;
+  background: var(--free-bg) var(--icon-check-feature) center / 80% no-repeat;
 }
 
 .offer-courses {
@@ -2138,6 +2203,7 @@ pre {
 
     var entries = null;
     var loading = null;
+    var unavailable = false;
     var results = [];
     var active = -1;
 
@@ -2150,7 +2216,7 @@ pre {
         var url = input.getAttribute("data-index");
         loading = (url ? getJSON(url) : Promise.resolve(null)).then(function (data) {
           entries = prepareIndex(data);
-          if (!data) announce("Search is not available right now.");
+          unavailable = !data;
           return entries;
         });
       }
@@ -2205,15 +2271,18 @@ pre {
         if (summary) option.appendChild(make("span", "search-result-snippet", summary));
         list.appendChild(option);
       });
+      var message = unavailable
+        ? "Search is not available right now."
+        : "No pages match “" + query + "”.";
       if (empty) {
         empty.hidden = results.length > 0;
-        empty.textContent = results.length ? "" : "No pages match “" + query + "”.";
+        empty.textContent = results.length ? "" : message;
       }
       popup.hidden = false;
       input.setAttribute("aria-expanded", results.length ? "true" : "false");
       announce(
         results.length === 0
-          ? "No results."
+          ? message
           : results.length === 1
             ? "1 result. Use the arrow keys to choose it."
             : results.length + " results. Use the arrow keys to choose one."

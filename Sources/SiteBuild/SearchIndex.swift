@@ -38,7 +38,7 @@ enum SearchIndex {
 
     static func render(_ context: BuildContext) -> OutputFile {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(Document(pages: entries(context)))) ?? Data("{\"pages\":[]}".utf8)
         return OutputFile(path: "search-index.json", bytes: Array(data))
     }

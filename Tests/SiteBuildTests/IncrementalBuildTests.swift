@@ -67,7 +67,9 @@ import Testing
         #expect(site.build(incremental: false).succeeded)
         let clean = site.files(under: "dist").map { ($0, site.read("dist/" + $0)) }
         #expect(incremental.map(\.0) == clean.map(\.0))
-        #expect(incremental.map(\.1) == clean.map(\.1))
+        for ((path, text), (_, cleanText)) in zip(incremental, clean) {
+            #expect(text == cleanText, "dist/\(path) differs between the incremental and the clean build")
+        }
         #expect(privateIncremental.map(\.1) == site.files(under: "private").map { site.read("private/" + $0) })
     }
 }
