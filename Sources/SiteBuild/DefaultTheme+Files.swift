@@ -15,6 +15,7 @@ enum DefaultTheme {
   <div class="page-body not-found">
     <p class="not-found-code" aria-hidden="true">404</p>
     <h1>{{page.title}}</h1>
+    <p class="lead">{{page.description}}</p>
     <div class="prose">
       {{{page.content}}}
     </div>
@@ -770,6 +771,10 @@ figure {
 .stats div {
   display: flex;
   flex-direction: column-reverse;
+}
+
+.stats div:has(> dd:empty) {
+  display: none;
 }
 
 .stats dt {
@@ -1530,7 +1535,8 @@ pre {
   color: var(--border-strong);
 }
 
-.lesson-meta li:has(.badge:empty) {
+.lesson-meta li:has(.badge:empty),
+.lesson-meta li:has(> .duration:empty) {
   display: none;
 }
 
@@ -1797,6 +1803,10 @@ pre {
   list-style: none;
 }
 
+.locked-offers:not(:has(li)) {
+  display: none;
+}
+
 .locked-offers li {
   display: flex;
   align-items: center;
@@ -2032,7 +2042,7 @@ pre {
 }
 
 .not-found .prose {
-  margin: 0 auto;
+  margin: 1rem auto 0;
 }
 
 .not-found .hero-actions {
@@ -2628,7 +2638,7 @@ pre {
         <p class="eyebrow">Module {{module.number}} · Lesson {{lesson.number}}</p>
         <h1>{{page.title}}</h1>
         <ul class="lesson-meta">
-          <li><span class="visually-hidden">Duration: </span>{{lesson.durationText}}</li>
+          <li><span class="visually-hidden">Duration: </span><span class="duration">{{lesson.durationText}}</span></li>
           <li>{{lesson.readingTime}} min read</li>
           <li><span class="badge{{#lesson.isFree}} badge-free{{/lesson.isFree}}{{#lesson.isPreview}} badge-preview{{/lesson.isPreview}}{{#lesson.isPaid}} badge-pro{{/lesson.isPaid}}">{{lesson.accessLabel}}</span></li>
         </ul>
@@ -2983,7 +2993,7 @@ pre {
         <p class="eyebrow">Module {{module.number}} · Lesson {{lesson.number}}</p>
         <h1>{{page.title}}</h1>
         <ul class="lesson-meta">
-          <li><span class="visually-hidden">Duration: </span>{{lesson.durationText}}</li>
+          <li><span class="visually-hidden">Duration: </span><span class="duration">{{lesson.durationText}}</span></li>
           <li><span class="badge{{#lesson.isFree}} badge-free{{/lesson.isFree}}{{#lesson.isPreview}} badge-preview{{/lesson.isPreview}}{{#lesson.isPaid}} badge-pro{{/lesson.isPaid}}">{{lesson.accessLabel}}</span></li>
         </ul>
         <p class="lead">{{page.description}}</p>
@@ -2991,10 +3001,10 @@ pre {
     </div>
     <section class="locked" data-lesson-id="{{lesson.id}}" aria-labelledby="lectern-locked-title">
       <h2 id="lectern-locked-title"><span class="locked-icon" aria-hidden="true"></span><span>This lesson is part of {{#course.offers}}<span class="locked-offer-name">{{name}}</span>{{/course.offers}}{{^course.offers}}a paid plan{{/course.offers}}</span></h2>
-      <p>“{{page.title}}” is lesson {{lesson.number}} of module {{module.number}}, <a href="{{module.url}}">{{module.title}}</a>, in <a href="{{course.url}}">{{course.title}}</a>. Get it with:</p>
+      <p>“{{page.title}}” is lesson {{lesson.number}} of <a href="{{course.url}}">{{course.title}}</a>, in module {{module.number}}, <a href="{{module.url}}">{{module.title}}</a>.</p>
       <ul class="locked-offers">
         {{#course.offers}}
-        <li><a class="button button-primary" href="{{url}}">{{name}}</a> <span class="locked-price">{{priceText}}</span></li>
+        <li><a class="button button-primary" href="{{url}}">Get {{name}}</a> <span class="locked-price">{{priceText}}</span></li>
         {{/course.offers}}
       </ul>
       <p class="locked-signin">Already have access? <a href="{{signInURL}}">Sign in</a> to read the full lesson.</p>

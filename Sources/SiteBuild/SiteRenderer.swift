@@ -225,7 +225,7 @@ struct SiteRenderer: Sendable {
     private func pageValue(_ page: Page, noindex: Bool) -> [String: Any & Sendable] {
         let image = page.image ?? context.config.socialImage
         var value: [String: Any & Sendable] = [
-            "title": page.title, "description": page.description, "url": context.link(page.url),
+            "title": page.title, "url": context.link(page.url),
             "canonical": context.absolute(page.url), "content": page.html,
             "toc": page.headings.filter { $0.level == 2 || $0.level == 3 }
                 .map { ["level": $0.level, "id": $0.id, "title": $0.title] as [String: Any & Sendable] },
@@ -234,6 +234,8 @@ struct SiteRenderer: Sendable {
             "ogType": page.date != nil || page.source.contains("/courses/") ? "article" : "website",
         ]
         if let image { value["socialImage"] = context.absolute(image) }
+        // Left out when empty, so layouts can fall back to the site's description.
+        if !page.description.isEmpty { value["description"] = page.description }
         if let date = page.date {
             value["date"] = date
             value["dateText"] = Self.readableDate(date)
