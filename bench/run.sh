@@ -174,6 +174,7 @@ meta=()
 for name in "${corpora[@]}"; do
     prepare_corpus "$name"
 done
+load_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)
 
 for name in "${corpora[@]}"; do
     site=$work/$name
@@ -236,7 +237,8 @@ fi
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //; s/  */ /g' || true)
 meta+=("date=$(date -u +%Y-%m-%d)" "lectern=$commit"
     "hugo=$(hugo version | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' | head -n 1)"
-    "cores=$(nproc)" "cpu=\"${cpu:-unknown}\"")
+    "cores=$(nproc)" "cpu=\"${cpu:-unknown}\""
+    "loadavg=$load_start→$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown)")
 echo
 echo "== Results (also in $results)"
 echo

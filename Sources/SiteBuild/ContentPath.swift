@@ -13,8 +13,12 @@ struct ContentPath: Hashable, Sendable {
     /// Path relative to `content/`, with `/` separators: `courses/ai/01-intro/02-why.md`.
     let relative: String
 
+    /// The published URL, worked out once: the build asks for it many times per file.
+    let url: String
+
     init(_ relative: String) {
         self.relative = relative
+        self.url = ContentPath.url(of: relative)
     }
 
     var components: [Substring] { relative.split(separator: "/") }
@@ -37,8 +41,10 @@ struct ContentPath: Hashable, Sendable {
         return .page
     }
 
-    /// The site path the file is published at, without the site root: `/courses/ai/intro/why/`.
-    var url: String {
+    /// The site path a file is published at, without the site root: `/courses/ai/intro/why/`.
+    private static func url(of relative: String) -> String {
+        let components = relative.split(separator: "/")
+        let isMarkdown = relative.hasSuffix(".md")
         var parts = components.map { ContentPath.stripOrderPrefix(String($0)) }
         guard let last = parts.popLast() else { return "/" }
         if isMarkdown {
