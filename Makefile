@@ -36,9 +36,9 @@ test: deps
 theme:
 	python3 scripts/embed-theme.py
 
-## Lectern against Hugo on the shared corpora (see docs/BENCHMARKS.md).
+## Lectern against Hugo on the shared corpora (see docs/BENCHMARKS.md); BENCH_ARGS=--quick for 1k only.
 bench: deps
-	bash bench/run.sh
+	bash bench/run.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf .build dist private .lectern
