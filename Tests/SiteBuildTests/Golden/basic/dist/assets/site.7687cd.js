@@ -1,0 +1,370 @@
+/* Lectern default theme: the few personal or interactive bits of an otherwise static page.
+   Every feature is optional: when an API is missing or a request fails, the page stays as it was. */
+(function () {
+  "use strict";
+
+  var doc = document;
+
+  /** Run a feature so that its failure never stops the others. */
+  function guard(feature) {
+    try {
+      feature();
+    } catch (error) {
+      /* A broken feature must not break the page; there is nothing useful to show the reader. */
+    }
+  }
+
+  /** GET a URL and resolve with its JSON on HTTP 200, or with null on anything else. */
+  function getJSON(url) {
+    if (typeof fetch !== "function" || typeof Promise === "undefined") {
+      return null;
+    }
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.status === 200 ? response.json() : null;
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
+  function make(tag, className, text) {
+    var element = doc.createElement(tag);
+    if (className) element.className = className;
+    if (text) element.textContent = text;
+    return element;
+  }
+
+  /* ---------- Search ---------- */
+
+  /** Lower-case and strip accents so "Résumé" matches "resume". */
+  function fold(text) {
+    var value = String(text || "").toLowerCase();
+    return typeof value.normalize === "function"
+      ? value.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      : value;
+  }
+
+  function prepareIndex(data) {
+    var pages = data && Array.isArray(data.pages) ? data.pages : [];
+    return pages
+      .filter(function (page) {
+        return page && typeof page.url === "string" && page.title;
+      })
+      .map(function (page, order) {
+        return {
+          page: page,
+          order: order,
+          title: fold(page.title),
+          description: fold(page.description),
+          text: fold(page.text)
+        };
+      });
+  }
+
+  /** Pages where every word occurs somewhere; title hits first, then description hits. */
+  function findMatches(entries, query, limit) {
+    var words = fold(query).split(/\s+/).filter(Boolean);
+    if (!words.length) return [];
+    var matches = [];
+    entries.forEach(function (entry) {
+      var titleHits = 0;
+      var descriptionHits = 0;
+      for (var i = 0; i < words.length; i++) {
+        var word = words[i];
+        var inTitle = entry.title.indexOf(word) !== -1;
+        var inDescription = entry.description.indexOf(word) !== -1;
+        if (!inTitle && !inDescription && entry.text.indexOf(word) === -1) return;
+        if (inTitle) titleHits++;
+        if (inDescription) descriptionHits++;
+      }
+      matches.push({ entry: entry, titleHits: titleHits, descriptionHits: descriptionHits });
+    });
+    matches.sort(function (a, b) {
+      return (
+        b.titleHits - a.titleHits ||
+        b.descriptionHits - a.descriptionHits ||
+        a.entry.order - b.entry.order
+      );
+    });
+    return matches.slice(0, limit).map(function (match) {
+      return match.entry.page;
+    });
+  }
+
+  function snippet(page) {
+    var text = String(page.description || page.text || "").replace(/\s+/g, " ").trim();
+    return text.length > 140 ? text.slice(0, 137).replace(/\s+\S*$/, "") + "…" : text;
+  }
+
+  function setUpSearch() {
+    var input = doc.querySelector("[data-lectern-search]");
+    if (!input) return;
+    var form = input.form || input.closest("form");
+    var popup = doc.querySelector("[data-lectern-search-popup]");
+    var list = doc.getElementById(input.getAttribute("aria-controls") || "lectern-search-results");
+    var empty = doc.querySelector("[data-lectern-search-empty]");
+    var status = doc.querySelector("[data-lectern-search-status]");
+    if (!form || !popup || !list || typeof fetch !== "function") return;
+
+    var entries = null;
+    var loading = null;
+    var unavailable = false;
+    var results = [];
+    var active = -1;
+
+    function announce(message) {
+      if (status) status.textContent = message;
+    }
+
+    function load() {
+      if (!loading) {
+        var url = input.getAttribute("data-index");
+        loading = (url ? getJSON(url) : Promise.resolve(null)).then(function (data) {
+          entries = prepareIndex(data);
+          unavailable = !data;
+          return entries;
+        });
+      }
+      return loading;
+    }
+
+    function close() {
+      popup.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function highlight(index) {
+      var options = list.querySelectorAll("[role=option]");
+      if (!options.length) return;
+      active = (index + options.length) % options.length;
+      for (var i = 0; i < options.length; i++) {
+        options[i].setAttribute("aria-selected", i === active ? "true" : "false");
+      }
+      input.setAttribute("aria-activedescendant", options[active].id);
+      var option = options[active];
+      if (option.offsetTop < popup.scrollTop) {
+        popup.scrollTop = option.offsetTop;
+      } else if (option.offsetTop + option.offsetHeight > popup.scrollTop + popup.clientHeight) {
+        popup.scrollTop = option.offsetTop + option.offsetHeight - popup.clientHeight;
+      }
+    }
+
+    function render() {
+      var query = input.value.trim();
+      list.textContent = "";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      if (!query || !entries) {
+        results = [];
+        close();
+        announce("");
+        return;
+      }
+      results = findMatches(entries, query, 8);
+      results.forEach(function (page, index) {
+        var option = make("a", "search-result");
+        option.href = page.url;
+        option.id = "lectern-search-option-" + index;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.tabIndex = -1;
+        if (page.section) option.appendChild(make("span", "search-result-section", page.section));
+        option.appendChild(make("span", "search-result-title", page.title));
+        var summary = snippet(page);
+        if (summary) option.appendChild(make("span", "search-result-snippet", summary));
+        list.appendChild(option);
+      });
+      var message = unavailable
+        ? "Search is not available right now."
+        : "No pages match “" + query + "”.";
+      if (empty) {
+        empty.hidden = results.length > 0;
+        empty.textContent = results.length ? "" : message;
+      }
+      popup.hidden = false;
+      input.setAttribute("aria-expanded", results.length ? "true" : "false");
+      announce(
+        results.length === 0
+          ? message
+          : results.length === 1
+            ? "1 result. Use the arrow keys to choose it."
+            : results.length + " results. Use the arrow keys to choose one."
+      );
+    }
+
+    function go(index) {
+      var options = list.querySelectorAll("[role=option]");
+      var option = options[index >= 0 ? index : 0];
+      if (option) window.location.href = option.href;
+    }
+
+    input.addEventListener(
+      "focus",
+      function () {
+        load().then(render);
+      },
+      { once: true }
+    );
+    input.addEventListener("input", function () {
+      if (entries) render();
+      else load().then(render);
+    });
+    input.addEventListener("focus", function () {
+      if (entries && input.value.trim()) render();
+    });
+    input.addEventListener("keydown", function (event) {
+      var open = !popup.hidden && results.length > 0;
+      switch (event.key) {
+        case "ArrowDown":
+          if (!open) return render();
+          event.preventDefault();
+          highlight(active + 1);
+          break;
+        case "ArrowUp":
+          if (!open) return;
+          event.preventDefault();
+          highlight(active < 0 ? -1 : active - 1);
+          break;
+        case "Enter":
+          event.preventDefault();
+          if (open) go(active);
+          break;
+        case "Escape":
+          if (!popup.hidden) {
+            event.preventDefault();
+            close();
+          } else if (input.value) {
+            event.preventDefault();
+            input.value = "";
+            announce("");
+          }
+          break;
+        case "Tab":
+          close();
+          break;
+      }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+    });
+    // Keep focus in the box when an option is pressed, so the link still follows.
+    list.addEventListener("mousedown", function (event) {
+      event.preventDefault();
+    });
+    doc.addEventListener("click", function (event) {
+      if (!form.contains(event.target)) close();
+    });
+    // "/" jumps to search from anywhere that is not a text field.
+    doc.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      var target = event.target;
+      var tag = target && target.tagName;
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
+      event.preventDefault();
+      input.focus();
+    });
+
+    form.hidden = false;
+  }
+
+  /* ---------- Account ---------- */
+
+  function setUpAccount() {
+    var slot = doc.querySelector("[data-lectern-account]");
+    if (!slot) return;
+    var request = getJSON("/api/auth/me");
+    if (!request) return;
+    request.then(function (data) {
+      guard(function () {
+        var user = data && data.user;
+        var name = user && (user.name || user.email);
+        if (!name) return;
+        slot.textContent = "";
+        var label = make("span", "site-account-name", String(name));
+        if (user.email) label.title = String(user.email);
+        var signOut = make("a", "site-account-signout", "Sign out");
+        signOut.href = slot.getAttribute("data-sign-out") || "/api/auth/logout";
+        slot.appendChild(label);
+        slot.appendChild(signOut);
+        slot.hidden = false;
+      });
+    });
+  }
+
+  /* ---------- Course sidebar ---------- */
+
+  function setUpCourseNav() {
+    var details = doc.querySelector("[data-lectern-course-nav]");
+    if (!details || typeof window.matchMedia !== "function") return;
+    var wide = window.matchMedia("(min-width: 60rem)");
+    function sync() {
+      if (wide.matches) details.open = true;
+    }
+    sync();
+    if (typeof wide.addEventListener === "function") wide.addEventListener("change", sync);
+
+    // Bring the current lesson into view inside the sidebar, without scrolling the page.
+    var current = details.querySelector('a[aria-current="page"]');
+    if (current && wide.matches && details.scrollHeight > details.clientHeight) {
+      var top = current.offsetTop - details.clientHeight / 3;
+      if (top > 0) details.scrollTop = top;
+    }
+  }
+
+  /* ---------- Progress ---------- */
+
+  function setUpProgress() {
+    var holder = doc.querySelector("body[data-course-id], main[data-course-id]");
+    var courseId = holder && holder.getAttribute("data-course-id");
+    if (!courseId) return;
+    var request = getJSON("/api/progress/courses/" + encodeURIComponent(courseId));
+    if (!request) return;
+    request.then(function (data) {
+      guard(function () {
+        if (!data || !Array.isArray(data.completed)) return;
+        var done = {};
+        data.completed.forEach(function (id) {
+          done[String(id)] = true;
+        });
+        var elements = doc.querySelectorAll("[data-lesson-id]");
+        var syllabus = {};
+        for (var i = 0; i < elements.length; i++) {
+          var element = elements[i];
+          var id = element.getAttribute("data-lesson-id");
+          var isDone = Object.prototype.hasOwnProperty.call(done, id);
+          if (element.closest(".syllabus")) syllabus[id] = isDone;
+          if (!isDone || element.classList.contains("is-complete")) continue;
+          element.classList.add("is-complete");
+          var label = element.tagName === "A" ? element : element.querySelector(".lesson-item-title");
+          if (label) label.appendChild(make("span", "visually-hidden", " (completed)"));
+        }
+        var ids = Object.keys(syllabus);
+        var total = ids.length;
+        var complete = ids.filter(function (key) {
+          return syllabus[key];
+        }).length;
+        var summary = doc.querySelector("[data-lectern-progress]");
+        if (summary && total > 0 && complete > 0) {
+          summary.textContent = "You have completed " + complete + " of " + total + " lessons.";
+          summary.hidden = false;
+        }
+      });
+    });
+  }
+
+  function start() {
+    guard(setUpSearch);
+    guard(setUpAccount);
+    guard(setUpCourseNav);
+    guard(setUpProgress);
+  }
+
+  if (doc.readyState === "loading") {
+    doc.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
