@@ -45,8 +45,8 @@ public struct SiteBuilder: Sendable {
             defer { log("      \(step.name): \(String(format: "%.3f", Date().timeIntervalSince(stepStart))) s") }
             do {
                 try step.body(&context)
-            } catch let failure as BuildFailure {
-                _ = failure
+            } catch is BuildFailure {
+                // The step's diagnostics are already in the context.
                 succeeded = false
                 break
             } catch {
