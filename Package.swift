@@ -1,17 +1,33 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
     name: "lectern",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lectern", targets: ["lectern"]),
+        .executable(name: "leads", targets: ["leads"]),
+        .executable(name: "access", targets: ["access"]),
         .library(name: "SiteBuild", targets: ["SiteBuild"]),
+        .library(name: "FunctionKit", targets: ["FunctionKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // The HTTP server of every function and of the router. Its swift-configuration trait is
+        // off: configuration comes from the environment through FunctionConfig.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
     ],
     targets: [
         // Debian's libcmark-gfm (+ extensions): the GitHub-flavoured Markdown reference parser.
@@ -29,14 +45,72 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        .target(
+            name: "Store",
+            dependencies: [
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "FunctionKit",
+            dependencies: [
+                "Store",
+                "SiteModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "Router",
+            dependencies: [
+                "FunctionKit",
+                "SiteModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // functions/<name>/: a library target (`buildApplication(config:)`, what tests drive)
+        // and a tiny executable over it (what the router starts).
+        .target(name: "LeadsFunction", dependencies: ["FunctionKit", "Store", .product(name: "SQLKit", package: "sql-kit"), .product(name: "HTTPTypes", package: "swift-http-types")], path: "functions/leads/Sources"),
+        .executableTarget(name: "leads", dependencies: ["LeadsFunction"], path: "functions/leads/Main"),
+        .target(name: "AccessFunction", dependencies: ["FunctionKit", "SiteModel", "Store", .product(name: "HTTPTypes", package: "swift-http-types")], path: "functions/access/Sources"),
+        .executableTarget(name: "access", dependencies: ["AccessFunction"], path: "functions/access/Main"),
         .executableTarget(
             name: "lectern",
             dependencies: [
                 "SiteBuild",
+                "Router",
+                "Store",
+                "LeadsFunction",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SiteBuildTests", dependencies: ["SiteBuild"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(
+            name: "FunctionTests",
+            dependencies: [
+                "FunctionKit", "LeadsFunction", "AccessFunction",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "RouterTests",
+            dependencies: ["Router", "SiteBuild", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

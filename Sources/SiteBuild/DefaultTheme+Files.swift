@@ -64,6 +64,7 @@ enum DefaultTheme {
   --pro-bg: #efe9fc;
   --pro-text: #562aa0;
   --done: #157347;
+  --error: #b42318;
   /* check marks drawn on --done / --accent backgrounds, and on --free-bg */
   --icon-check: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='white' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E");
   --icon-check-feature: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='%23157347' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E");
@@ -103,6 +104,7 @@ enum DefaultTheme {
     --pro-bg: #2c2346;
     --pro-text: #cdbbff;
     --done: #6fd49c;
+    --error: #ff9a8f;
     --icon-check: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='%230e1120' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E");
     --icon-check-feature: url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 12 12' fill='none' stroke='%2395dfb4' stroke-width='2' stroke-linecap='round' stroke-linejoin='round'%3E%3Cpath d='m3 6.2 2 2L9 4'/%3E%3C/svg%3E");
   }
@@ -2049,6 +2051,179 @@ pre {
   justify-content: center;
 }
 
+/* ---------- Newsletter sign-up (partials/lead-form) ---------- */
+
+.lead-form-fields {
+  display: grid;
+  grid-template-columns: repeat(auto-fit, minmax(min(100%, 13rem), 1fr));
+  gap: 0.75rem 1rem;
+}
+
+.lead-form-field {
+  display: flex;
+  flex-direction: column;
+  gap: 0.3rem;
+  min-width: 0;
+}
+
+.lead-form-label {
+  color: var(--text);
+  font-size: 0.925rem;
+  font-weight: 650;
+}
+
+.lead-form-optional {
+  color: var(--muted);
+  font-weight: 400;
+}
+
+.lead-form-field input {
+  width: 100%;
+  min-height: 2.75rem;
+  padding: 0.5rem 0.75rem;
+  border: 1px solid var(--border-strong);
+  border-radius: var(--radius);
+  background: var(--bg);
+  color: var(--text);
+  font: inherit;
+}
+
+.lead-form-field input:focus-visible {
+  outline-offset: 0;
+  border-color: var(--focus);
+}
+
+.lead-form [aria-invalid="true"] {
+  border-color: var(--error);
+  box-shadow: 0 0 0 1px var(--error);
+}
+
+.lead-form-consent {
+  display: flex;
+  margin: 1rem 0 0;
+  align-items: flex-start;
+  gap: 0.6rem;
+  color: var(--text);
+  font-size: 0.925rem;
+  line-height: 1.45;
+  cursor: pointer;
+}
+
+.lead-form-consent input {
+  flex: none;
+  width: 1.15rem;
+  height: 1.15rem;
+  margin: 0.1rem 0 0;
+  accent-color: var(--accent);
+  cursor: pointer;
+}
+
+/* A ring rather than an outline, so the focus outline still shows around it. */
+.lead-form-consent input[aria-invalid="true"] {
+  box-shadow: 0 0 0 2px var(--error);
+}
+
+/* Two classes, so that `.site-footer p { margin: 0 }` does not take the spacing away. */
+.lead-form .lead-form-actions {
+  margin: 1rem 0 0;
+}
+
+.lead-form .button[aria-disabled="true"] {
+  opacity: 0.65;
+  cursor: progress;
+}
+
+.lead-form .lead-form-status {
+  margin: 0.75rem 0 0;
+  font-size: 0.95rem;
+  font-weight: 600;
+  color: var(--muted);
+}
+
+/* Empty until there is something to say, but always rendered so screen readers track it. */
+.lead-form .lead-form-status:empty {
+  margin: 0;
+}
+
+.lead-form-status:focus {
+  outline: none;
+}
+
+.lead-form-status.is-success {
+  color: var(--done);
+}
+
+.lead-form-status.is-error {
+  color: var(--error);
+}
+
+.lead-form-status.is-success::before {
+  content: "✓ ";
+  content: "✓ " / "";
+}
+
+/* Home page: a band after the course cards. */
+.newsletter {
+  max-width: var(--page-max);
+  margin: 3.5rem auto 0;
+  padding: 0 var(--gutter);
+}
+
+.newsletter-inner {
+  display: grid;
+  gap: 1.5rem 3rem;
+  padding: clamp(1.25rem, 4vw, 2.5rem);
+  border: 1px solid var(--border);
+  border-radius: var(--radius-lg);
+  background:
+    radial-gradient(40rem 16rem at 100% 0%, var(--accent-soft), transparent 70%),
+    var(--surface);
+}
+
+.newsletter h2 {
+  margin: 0 0 0.5rem;
+}
+
+.newsletter-text p {
+  margin: 0;
+  color: var(--muted);
+}
+
+/* Footer: the same form on every page but the home page, which has its own section above. */
+.footer-newsletter {
+  border-bottom: 1px solid var(--border);
+}
+
+.layout-home .footer-newsletter {
+  display: none;
+}
+
+.footer-newsletter-inner {
+  display: grid;
+  gap: 1rem 3rem;
+  max-width: var(--page-max);
+  margin: 0 auto;
+  padding: 2rem var(--gutter);
+}
+
+.footer-newsletter h2 {
+  margin: 0 0 0.35rem;
+  color: var(--text);
+  font-size: 1.15rem;
+}
+
+.footer-newsletter-text p {
+  margin: 0;
+}
+
+@media (min-width: 48rem) {
+  .newsletter-inner,
+  .footer-newsletter-inner {
+    grid-template-columns: minmax(0, 2fr) minmax(0, 3fr);
+    align-items: start;
+  }
+}
+
 /* ---------- Motion and print ---------- */
 
 @media (prefers-reduced-motion: reduce) {
@@ -2078,6 +2253,11 @@ pre {
   .course-nav a[aria-current="page"] {
     outline: 2px solid Highlight;
   }
+
+  .lead-form [aria-invalid="true"] {
+    outline: 2px solid CanvasText;
+    outline-offset: 2px;
+  }
 }
 
 @media print {
@@ -2086,6 +2266,7 @@ pre {
   .course-aside,
   .pager,
   .toc,
+  .newsletter,
   .skip-link {
     display: none !important;
   }
@@ -2459,11 +2640,234 @@ pre {
     });
   }
 
+  /* ---------- Newsletter sign-up (leads) ---------- */
+
+  var leadMessages = {
+    success: "Thanks! You're on the list.",
+    email: "Enter an email address like name@example.com.",
+    consent: "Tick the box to say you want the newsletter.",
+    name: "Keep the name under 120 characters, on one line.",
+    rateLimited: "Too many attempts. Please wait a minute and try again.",
+    unavailable: "Sign-up isn't available right now. Please try again later.",
+    offline: "We couldn't reach the server. Check your connection and try again.",
+    failed: "Something went wrong and you were not added. Please try again."
+  };
+
+  var leadStatusCount = 0;
+
+  /** The theme's own words for a field the function named; null for any other name. */
+  function fieldMessage(field) {
+    return field === "email" || field === "consent" || field === "name" ? leadMessages[field] : null;
+  }
+
+  /** The form's status region, with an id so a field can point to it. */
+  function leadStatus(form) {
+    var status = form.querySelector("[data-lead-status]");
+    if (status && !status.id) status.id = "lectern-lead-status-" + ++leadStatusCount;
+    return status;
+  }
+
+  function markField(field, statusId) {
+    field.setAttribute("aria-invalid", "true");
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (ids.indexOf(statusId) === -1) ids.push(statusId);
+    field.setAttribute("aria-describedby", ids.join(" "));
+  }
+
+  /** Removes what markField added, keeping any description the theme set itself. */
+  function unmarkField(field, statusId) {
+    if (!field.hasAttribute("aria-invalid")) return;
+    field.removeAttribute("aria-invalid");
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+      return id && id !== statusId;
+    });
+    if (ids.length) field.setAttribute("aria-describedby", ids.join(" "));
+    else field.removeAttribute("aria-describedby");
+  }
+
+  /**
+   * Shows `answer` ({state: "pending" | "success" | "error", message, field}) in the form's
+   * status region; a named field is marked invalid and focused. Returns that field, if any.
+   */
+  function showLeadAnswer(form, answer) {
+    var status = leadStatus(form);
+    if (!status) return null;
+    var fields = form.querySelectorAll("[aria-invalid]");
+    for (var i = 0; i < fields.length; i++) unmarkField(fields[i], status.id);
+    status.textContent = answer.message;
+    status.classList.toggle("is-success", answer.state === "success");
+    status.classList.toggle("is-error", answer.state === "error");
+    var field = answer.field ? form.elements.namedItem(String(answer.field)) : null;
+    if (!field || field.type === "hidden" || typeof field.focus !== "function") return null;
+    markField(field, status.id);
+    field.focus();
+    return field;
+  }
+
+  function retryMessage(seconds) {
+    if (!(seconds > 0)) return leadMessages.rateLimited;
+    if (seconds < 90) return "Too many attempts. Please try again in " + seconds + (seconds === 1 ? " second." : " seconds.");
+    return "Too many attempts. Please try again in " + Math.ceil(seconds / 60) + " minutes.";
+  }
+
+  /** Turns the function's reply into what the reader sees (see docs/THEME.md for the contract). */
+  function leadAnswer(response, data) {
+    var status = response.status;
+    var error = data && data.error;
+    var serverMessage = error && typeof error.message === "string" ? error.message : "";
+    if ((status === 200 || status === 201) && data && data.lead) {
+      var message = typeof data.message === "string" && data.message ? data.message : leadMessages.success;
+      return { state: "success", message: message };
+    }
+    if (status === 429) {
+      return { state: "error", message: retryMessage(parseInt(response.headers.get("Retry-After"), 10)) };
+    }
+    // No leads function behind this host (a plain static server), or it is down: say so plainly.
+    if (!error || status === 404 || status === 405 || status === 501 || status >= 502) {
+      return { state: "error", message: leadMessages.unavailable };
+    }
+    return {
+      state: "error",
+      message: serverMessage || fieldMessage(error.field) || leadMessages.failed,
+      field: status === 422 ? error.field : null
+    };
+  }
+
+  function postLead(form) {
+    var fields = form.elements;
+    function value(name) {
+      var field = fields.namedItem(name);
+      return field && typeof field.value === "string" ? field.value.trim() : "";
+    }
+    var consent = fields.namedItem("consent");
+    var lead = { email: value("email"), consent: Boolean(consent && consent.checked) };
+    if (value("name")) lead.name = value("name");
+    lead.source = value("source") || window.location.pathname;
+    return fetch(form.getAttribute("action") || "/api/leads", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(lead)
+    }).then(
+      function (response) {
+        return response
+          .json()
+          .catch(function () {
+            return null;
+          })
+          .then(function (data) {
+            return leadAnswer(response, data);
+          });
+      },
+      function () {
+        return { state: "error", message: leadMessages.offline };
+      }
+    );
+  }
+
+  /** Posts the form as JSON and answers in place; without fetch the browser posts it as usual. */
+  function enhanceLeadForm(form) {
+    var button = form.querySelector("button[type=submit], button:not([type]), input[type=submit]");
+    var sending = false;
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (sending) return;
+      sending = true;
+      // aria-disabled rather than disabled: a disabled button drops keyboard focus mid-send.
+      if (button) button.setAttribute("aria-disabled", "true");
+      form.setAttribute("aria-busy", "true");
+      showLeadAnswer(form, { state: "pending", message: "Sending…" });
+      postLead(form)
+        .catch(function () {
+          return { state: "error", message: leadMessages.failed };
+        })
+        .then(function (answer) {
+          sending = false;
+          if (button) button.removeAttribute("aria-disabled");
+          form.removeAttribute("aria-busy");
+          guard(function () {
+            if (answer.state === "success") form.reset();
+            showLeadAnswer(form, answer);
+          });
+        });
+    });
+
+    function clearMark(event) {
+      var status = leadStatus(form);
+      if (status && event.target && event.target.hasAttribute && event.target.hasAttribute("aria-invalid")) {
+        unmarkField(event.target, status.id);
+      }
+    }
+    form.addEventListener("input", clearMark);
+    form.addEventListener("change", clearMark);
+  }
+
+  /** After a form post without JavaScript the function redirects back with ?lead=ok|error. */
+  function showLeadResultFromURL(forms) {
+    if (typeof URLSearchParams !== "function") return;
+    var params = new URLSearchParams(window.location.search);
+    var result = params.get("lead");
+    if (result !== "ok" && result !== "error") return;
+    var form = null;
+    for (var i = 0; i < forms.length && !form; i++) {
+      if (forms[i].getClientRects().length) form = forms[i];
+    }
+    form = form || forms[0];
+    var field = params.get("field");
+    var code = params.get("code");
+    var answer =
+      result === "ok"
+        ? { state: "success", message: leadMessages.success }
+        : {
+            state: "error",
+            field: field,
+            message:
+              fieldMessage(field) ||
+              (code === "rate_limited" && leadMessages.rateLimited) ||
+              (code === "function_unavailable" && leadMessages.unavailable) ||
+              leadMessages.failed
+          };
+    var focused = showLeadAnswer(form, answer);
+    var status = leadStatus(form);
+    if (!focused && status) {
+      // The reader has just sent this form, so take them to its answer.
+      status.tabIndex = -1;
+      status.focus();
+    }
+    // Drop the result from the address, so a reload or a shared link does not show it again.
+    params.delete("lead");
+    params.delete("field");
+    params.delete("code");
+    if (window.history && typeof window.history.replaceState === "function") {
+      var query = params.toString();
+      window.history.replaceState(
+        window.history.state,
+        "",
+        window.location.pathname + (query ? "?" + query : "") + window.location.hash
+      );
+    }
+  }
+
+  function setUpLeadForms() {
+    var forms = doc.querySelectorAll("[data-lead-form]");
+    if (!forms.length) return;
+    if (typeof fetch === "function" && typeof Promise !== "undefined") {
+      Array.prototype.forEach.call(forms, function (form) {
+        guard(function () {
+          enhanceLeadForm(form);
+        });
+      });
+    }
+    showLeadResultFromURL(forms);
+  }
+
   function start() {
     guard(setUpSearch);
     guard(setUpAccount);
     guard(setUpCourseNav);
     guard(setUpProgress);
+    guard(setUpLeadForms);
   }
 
   if (doc.readyState === "loading") {
@@ -2604,6 +3008,15 @@ pre {
       </li>
       {{/courses}}
     </ul>
+  </section>
+  <section class="newsletter" aria-labelledby="lectern-newsletter-title">
+    <div class="newsletter-inner">
+      <div class="newsletter-text">
+        <h2 id="lectern-newsletter-title">Get the newsletter</h2>
+        <p>New lessons, course updates and practical tips from {{site.title}}, by email.</p>
+      </div>
+      {{> partials/lead-form}}
+    </div>
   </section>
 </main>
 {{> partials/footer}}
@@ -2760,6 +3173,15 @@ pre {
 """####,
         "partials/footer.mustache": ####"""
 <footer class="site-footer">
+  <section class="footer-newsletter" aria-labelledby="lectern-footer-newsletter-title">
+    <div class="footer-newsletter-inner">
+      <div class="footer-newsletter-text">
+        <h2 id="lectern-footer-newsletter-title">Stay in touch</h2>
+        <p>New lessons and course updates from {{site.title}}, by email.</p>
+      </div>
+      {{> partials/lead-form}}
+    </div>
+  </section>
   <div class="site-footer-inner">
     <p class="site-footer-title"><a href="{{site.root}}">{{site.title}}</a></p>
     <nav class="site-footer-nav" aria-label="Footer">
@@ -2836,6 +3258,29 @@ pre {
     <div class="site-account" data-lectern-account hidden></div>
   </div>
 </header>
+
+"""####,
+        "partials/lead-form.mustache": ####"""
+<form class="lead-form" action="/api/leads" method="post" data-lead-form>
+  <div class="lead-form-fields">
+    <label class="lead-form-field">
+      <span class="lead-form-label">Email</span>
+      <input type="email" name="email" required maxlength="254" autocomplete="email" spellcheck="false">
+    </label>
+    <label class="lead-form-field">
+      <span class="lead-form-label">Name <span class="lead-form-optional">(optional)</span></span>
+      <input type="text" name="name" maxlength="120" autocomplete="name">
+    </label>
+  </div>
+  <label class="lead-form-consent">
+    <input type="checkbox" name="consent" value="yes" required>
+    <span>Send me the {{site.title}} newsletter. I can unsubscribe at any time.</span>
+  </label>
+  <input type="hidden" name="source" value="{{page.url}}">
+  <input type="hidden" name="redirect" value="{{page.url}}">
+  <p class="lead-form-actions"><button class="button button-primary" type="submit">Subscribe</button></p>
+  <p class="lead-form-status" role="status" aria-live="polite" data-lead-status></p>
+</form>
 
 """####,
         "partials/offer.mustache": ####"""

@@ -355,11 +355,234 @@
     });
   }
 
+  /* ---------- Newsletter sign-up (leads) ---------- */
+
+  var leadMessages = {
+    success: "Thanks! You're on the list.",
+    email: "Enter an email address like name@example.com.",
+    consent: "Tick the box to say you want the newsletter.",
+    name: "Keep the name under 120 characters, on one line.",
+    rateLimited: "Too many attempts. Please wait a minute and try again.",
+    unavailable: "Sign-up isn't available right now. Please try again later.",
+    offline: "We couldn't reach the server. Check your connection and try again.",
+    failed: "Something went wrong and you were not added. Please try again."
+  };
+
+  var leadStatusCount = 0;
+
+  /** The theme's own words for a field the function named; null for any other name. */
+  function fieldMessage(field) {
+    return field === "email" || field === "consent" || field === "name" ? leadMessages[field] : null;
+  }
+
+  /** The form's status region, with an id so a field can point to it. */
+  function leadStatus(form) {
+    var status = form.querySelector("[data-lead-status]");
+    if (status && !status.id) status.id = "lectern-lead-status-" + ++leadStatusCount;
+    return status;
+  }
+
+  function markField(field, statusId) {
+    field.setAttribute("aria-invalid", "true");
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (ids.indexOf(statusId) === -1) ids.push(statusId);
+    field.setAttribute("aria-describedby", ids.join(" "));
+  }
+
+  /** Removes what markField added, keeping any description the theme set itself. */
+  function unmarkField(field, statusId) {
+    if (!field.hasAttribute("aria-invalid")) return;
+    field.removeAttribute("aria-invalid");
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+      return id && id !== statusId;
+    });
+    if (ids.length) field.setAttribute("aria-describedby", ids.join(" "));
+    else field.removeAttribute("aria-describedby");
+  }
+
+  /**
+   * Shows `answer` ({state: "pending" | "success" | "error", message, field}) in the form's
+   * status region; a named field is marked invalid and focused. Returns that field, if any.
+   */
+  function showLeadAnswer(form, answer) {
+    var status = leadStatus(form);
+    if (!status) return null;
+    var fields = form.querySelectorAll("[aria-invalid]");
+    for (var i = 0; i < fields.length; i++) unmarkField(fields[i], status.id);
+    status.textContent = answer.message;
+    status.classList.toggle("is-success", answer.state === "success");
+    status.classList.toggle("is-error", answer.state === "error");
+    var field = answer.field ? form.elements.namedItem(String(answer.field)) : null;
+    if (!field || field.type === "hidden" || typeof field.focus !== "function") return null;
+    markField(field, status.id);
+    field.focus();
+    return field;
+  }
+
+  function retryMessage(seconds) {
+    if (!(seconds > 0)) return leadMessages.rateLimited;
+    if (seconds < 90) return "Too many attempts. Please try again in " + seconds + (seconds === 1 ? " second." : " seconds.");
+    return "Too many attempts. Please try again in " + Math.ceil(seconds / 60) + " minutes.";
+  }
+
+  /** Turns the function's reply into what the reader sees (see docs/THEME.md for the contract). */
+  function leadAnswer(response, data) {
+    var status = response.status;
+    var error = data && data.error;
+    var serverMessage = error && typeof error.message === "string" ? error.message : "";
+    if ((status === 200 || status === 201) && data && data.lead) {
+      var message = typeof data.message === "string" && data.message ? data.message : leadMessages.success;
+      return { state: "success", message: message };
+    }
+    if (status === 429) {
+      return { state: "error", message: retryMessage(parseInt(response.headers.get("Retry-After"), 10)) };
+    }
+    // No leads function behind this host (a plain static server), or it is down: say so plainly.
+    if (!error || status === 404 || status === 405 || status === 501 || status >= 502) {
+      return { state: "error", message: leadMessages.unavailable };
+    }
+    return {
+      state: "error",
+      message: serverMessage || fieldMessage(error.field) || leadMessages.failed,
+      field: status === 422 ? error.field : null
+    };
+  }
+
+  function postLead(form) {
+    var fields = form.elements;
+    function value(name) {
+      var field = fields.namedItem(name);
+      return field && typeof field.value === "string" ? field.value.trim() : "";
+    }
+    var consent = fields.namedItem("consent");
+    var lead = { email: value("email"), consent: Boolean(consent && consent.checked) };
+    if (value("name")) lead.name = value("name");
+    lead.source = value("source") || window.location.pathname;
+    return fetch(form.getAttribute("action") || "/api/leads", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(lead)
+    }).then(
+      function (response) {
+        return response
+          .json()
+          .catch(function () {
+            return null;
+          })
+          .then(function (data) {
+            return leadAnswer(response, data);
+          });
+      },
+      function () {
+        return { state: "error", message: leadMessages.offline };
+      }
+    );
+  }
+
+  /** Posts the form as JSON and answers in place; without fetch the browser posts it as usual. */
+  function enhanceLeadForm(form) {
+    var button = form.querySelector("button[type=submit], button:not([type]), input[type=submit]");
+    var sending = false;
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (sending) return;
+      sending = true;
+      // aria-disabled rather than disabled: a disabled button drops keyboard focus mid-send.
+      if (button) button.setAttribute("aria-disabled", "true");
+      form.setAttribute("aria-busy", "true");
+      showLeadAnswer(form, { state: "pending", message: "Sending…" });
+      postLead(form)
+        .catch(function () {
+          return { state: "error", message: leadMessages.failed };
+        })
+        .then(function (answer) {
+          sending = false;
+          if (button) button.removeAttribute("aria-disabled");
+          form.removeAttribute("aria-busy");
+          guard(function () {
+            if (answer.state === "success") form.reset();
+            showLeadAnswer(form, answer);
+          });
+        });
+    });
+
+    function clearMark(event) {
+      var status = leadStatus(form);
+      if (status && event.target && event.target.hasAttribute && event.target.hasAttribute("aria-invalid")) {
+        unmarkField(event.target, status.id);
+      }
+    }
+    form.addEventListener("input", clearMark);
+    form.addEventListener("change", clearMark);
+  }
+
+  /** After a form post without JavaScript the function redirects back with ?lead=ok|error. */
+  function showLeadResultFromURL(forms) {
+    if (typeof URLSearchParams !== "function") return;
+    var params = new URLSearchParams(window.location.search);
+    var result = params.get("lead");
+    if (result !== "ok" && result !== "error") return;
+    var form = null;
+    for (var i = 0; i < forms.length && !form; i++) {
+      if (forms[i].getClientRects().length) form = forms[i];
+    }
+    form = form || forms[0];
+    var field = params.get("field");
+    var code = params.get("code");
+    var answer =
+      result === "ok"
+        ? { state: "success", message: leadMessages.success }
+        : {
+            state: "error",
+            field: field,
+            message:
+              fieldMessage(field) ||
+              (code === "rate_limited" && leadMessages.rateLimited) ||
+              (code === "function_unavailable" && leadMessages.unavailable) ||
+              leadMessages.failed
+          };
+    var focused = showLeadAnswer(form, answer);
+    var status = leadStatus(form);
+    if (!focused && status) {
+      // The reader has just sent this form, so take them to its answer.
+      status.tabIndex = -1;
+      status.focus();
+    }
+    // Drop the result from the address, so a reload or a shared link does not show it again.
+    params.delete("lead");
+    params.delete("field");
+    params.delete("code");
+    if (window.history && typeof window.history.replaceState === "function") {
+      var query = params.toString();
+      window.history.replaceState(
+        window.history.state,
+        "",
+        window.location.pathname + (query ? "?" + query : "") + window.location.hash
+      );
+    }
+  }
+
+  function setUpLeadForms() {
+    var forms = doc.querySelectorAll("[data-lead-form]");
+    if (!forms.length) return;
+    if (typeof fetch === "function" && typeof Promise !== "undefined") {
+      Array.prototype.forEach.call(forms, function (form) {
+        guard(function () {
+          enhanceLeadForm(form);
+        });
+      });
+    }
+    showLeadResultFromURL(forms);
+  }
+
   function start() {
     guard(setUpSearch);
     guard(setUpAccount);
     guard(setUpCourseNav);
     guard(setUpProgress);
+    guard(setUpLeadForms);
   }
 
   if (doc.readyState === "loading") {

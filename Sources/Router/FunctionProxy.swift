@@ -1,0 +1,89 @@
+import AsyncHTTPClient
+import FunctionKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Forwards `/api/<function>/…` to that function's process over its Unix socket: hop-by-hop
+/// headers stripped, `X-Forwarded-*` and `X-Request-Id` set, the body capped (413), a deadline
+/// on the whole exchange (504), and a JSON 503 with `Retry-After` while the function is down.
+struct FunctionProxy: Sendable {
+    let supervisor: FunctionSupervisor
+    let client: HTTPClient
+    let deadline: TimeAmount
+    let maxBodyBytes: Int
+    let logger: Logger
+
+    /// Headers that describe one connection, not the message (RFC 9110 §7.6.1).
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
+        "te", "trailer", "transfer-encoding", "upgrade",
+    ]
+
+    func forward(_ request: Request, function name: String, context: RouterContext, requestID: String) async throws -> Response {
+        guard let (socket, state) = await supervisor.socket(for: name) else {
+            throw APIError.notFound("No function is called '\(name)'.")
+        }
+        guard state == .up else {
+            throw APIError(.serviceUnavailable, code: "function_unavailable",
+                           message: "The \(name) service is restarting. Try again in a moment.",
+                           headers: [.retryAfter: "1"])
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
+            throw APIError.tooLarge(limit: maxBodyBytes)
+        }
+        let body = try await request.collectBody(limit: maxBodyBytes)
+
+        guard let url = URL(httpURLWithSocketPath: socket, uri: request.uri.description) else {
+            throw APIError.badRequest("The request path is not valid.", code: "bad_path")
+        }
+        var outbound = HTTPClientRequest(url: url.absoluteString)
+        outbound.method = HTTPMethod(rawValue: request.method.rawValue)
+        let connectionListed = Set((request.headers[.connection] ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        })
+        for field in request.headers {
+            let lowered = field.name.canonicalName
+            if Self.hopByHop.contains(lowered) || connectionListed.contains(lowered) { continue }
+            if lowered == "x-forwarded-for" || lowered == "x-forwarded-proto" || lowered == "x-request-id" { continue }
+            outbound.headers.add(name: field.name.rawName, value: field.value)
+        }
+        // Only the address this router saw is trusted downstream; a client-sent chain is dropped.
+        outbound.headers.replaceOrAdd(name: "X-Forwarded-For", value: context.clientIP)
+        outbound.headers.replaceOrAdd(name: "X-Forwarded-Proto", value: "http")
+        outbound.headers.replaceOrAdd(name: "X-Request-Id", value: requestID)
+        if body.readableBytes > 0 || request.method == .post || request.method == .put || request.method == .patch {
+            outbound.body = .bytes(body)
+        }
+
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(outbound, deadline: .now() + deadline, logger: nil)
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw APIError(.gatewayTimeout, code: "function_timeout",
+                           message: "The \(name) service took too long to answer. Try again.")
+        } catch {
+            logger.warning("proxy error", metadata: ["function": "\(name)", "error": "\(error)", "request_id": "\(requestID)"])
+            throw APIError(.serviceUnavailable, code: "function_unavailable",
+                           message: "The \(name) service is not answering. Try again in a moment.",
+                           headers: [.retryAfter: "1"])
+        }
+
+        var headers = HTTPFields()
+        let responseConnectionListed = Set(response.headers["connection"].flatMap { $0.split(separator: ",") }.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        })
+        for (name, value) in response.headers {
+            let lowered = name.lowercased()
+            if Self.hopByHop.contains(lowered) || responseConnectionListed.contains(lowered) { continue }
+            if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
+        }
+        headers[.xRequestID] = requestID
+        let status = HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase)
+        // Streamed, not collected: server-sent events (generation) arrive as they are written.
+        return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: response.body))
+    }
+}

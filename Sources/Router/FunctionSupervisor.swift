@@ -1,0 +1,70 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Starts every function, keeps them running, and stops them when the router stops. One
+/// function crashing only takes its own routes down (503 until it is back).
+public final class FunctionSupervisor: Service, Sendable {
+    let processes: [String: FunctionProcess]
+    let runtimeDirectory: String
+
+    public init(specs: [FunctionSpec], runtimeDirectory: String, client: HTTPClient, logger: Logger) {
+        self.runtimeDirectory = runtimeDirectory
+        var processes: [String: FunctionProcess] = [:]
+        for spec in specs {
+            processes[spec.name] = FunctionProcess(
+                spec: spec, socketPath: runtimeDirectory + "/" + spec.name + ".sock", client: client, logger: logger)
+        }
+        self.processes = processes
+    }
+
+    public var names: [String] { processes.keys.sorted() }
+
+    /// Starts all functions in parallel and returns when each is up (or has failed once and is
+    /// being retried in the background).
+    public func startAll() async throws {
+        try FileManager.default.createDirectory(atPath: runtimeDirectory, withIntermediateDirectories: true)
+        await withTaskGroup(of: Void.self) { group in
+            for process in processes.values {
+                group.addTask { await process.start() }
+            }
+        }
+    }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await stopAll()
+    }
+
+    public func stopAll() async {
+        await withTaskGroup(of: Void.self) { group in
+            for process in processes.values {
+                group.addTask { await process.stop() }
+            }
+        }
+    }
+
+    /// The socket of a function that is up, or nil (unknown or down).
+    func socket(for name: String) async -> (String, FunctionProcess.State)? {
+        guard let process = processes[name] else { return nil }
+        return (process.socketPath, await process.state)
+    }
+
+    public func state(of name: String) async -> String? {
+        guard let process = processes[name] else { return nil }
+        return "\(await process.state)"
+    }
+
+    public func pid(of name: String) async -> Int32? {
+        await processes[name]?.pid
+    }
+
+    public func starts(of name: String) async -> Int {
+        await processes[name]?.starts ?? 0
+    }
+
+    public func waitUntilUp(_ name: String) async {
+        await processes[name]?.waitUntilUp()
+    }
+}

@@ -1,0 +1,216 @@
+import AsyncHTTPClient
+import FunctionKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `lectern serve`: one HTTP server in front of the site and its functions.
+///
+/// - `/api/openapi.json` — the API description;
+/// - `/api/<function>/…` — proxied to that function, never a static file;
+/// - `/__lectern/events` — live reload (development);
+/// - everything else — `dist/`, with gated lessons going through the access check.
+public final class SiteServer: Sendable {
+    public struct Options: Sendable {
+        public var distDirectory: String
+        public var privateDirectory: String
+        public var openAPIDocument: String?
+        public var host = "127.0.0.1"
+        public var port = 8080
+        public var functions: [FunctionSpec] = []
+        /// The function asked for access decisions (`GET /api/<name>/check`).
+        public var accessFunction = "access"
+        public var deadline: Duration = .seconds(30)
+        public var maxBodyBytes = 1024 * 1024
+        public var liveReload = false
+        public var runtimeDirectory: String
+
+        public init(distDirectory: String, privateDirectory: String, runtimeDirectory: String) {
+            self.distDirectory = distDirectory
+            self.privateDirectory = privateDirectory
+            self.runtimeDirectory = runtimeDirectory
+        }
+    }
+
+    public let options: Options
+    public let supervisor: FunctionSupervisor
+    public let liveReload: LiveReload
+    let client: HTTPClient
+    let logger: Logger
+
+    public init(options: Options, logger: Logger = Logger(label: "lectern.router")) {
+        self.options = options
+        self.logger = logger
+        // Redirects and compression pass through untouched: the browser, not the router, follows
+        // a function's 303 and decodes its body.
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, decompression: .disabled)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.supervisor = FunctionSupervisor(
+            specs: options.functions, runtimeDirectory: options.runtimeDirectory, client: client, logger: logger)
+        self.liveReload = LiveReload()
+    }
+
+    /// The application to run; start the functions first with `supervisor.startAll()`.
+    public func makeApplication(onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let responder = SiteResponder(server: self)
+        return Application(
+            responder: responder,
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "lectern"),
+            services: [supervisor, ClientService(client: client)],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
+            logger: logger)
+    }
+}
+
+/// Shuts the HTTP client down after the server has stopped.
+struct ClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try? await client.shutdown()
+    }
+}
+
+struct SiteResponder: HTTPResponder {
+    typealias Context = RouterContext
+    let options: SiteServer.Options
+    let files: StaticFiles
+    let privateFiles: StaticFiles
+    let proxy: FunctionProxy
+    let gate: AccessGate
+    let liveReload: LiveReload
+    let logger: Logger
+
+    init(server: SiteServer) {
+        options = server.options
+        files = StaticFiles(root: server.options.distDirectory)
+        privateFiles = StaticFiles(root: server.options.privateDirectory)
+        proxy = FunctionProxy(
+            supervisor: server.supervisor, client: server.client,
+            deadline: .nanoseconds(Int64(server.options.deadline.components.seconds) * 1_000_000_000
+                + server.options.deadline.components.attoseconds / 1_000_000_000),
+            maxBodyBytes: server.options.maxBodyBytes, logger: server.logger)
+        gate = AccessGate(
+            manifest: ManifestFile(path: server.options.privateDirectory + "/manifest.json"),
+            privateDirectory: server.options.privateDirectory, supervisor: server.supervisor,
+            client: server.client, function: server.options.accessFunction, logger: server.logger)
+        liveReload = server.liveReload
+        logger = server.logger
+    }
+
+    func respond(to request: Request, context: RouterContext) async throws -> Response {
+        let requestID = Self.requestID(request)
+        let path = request.uri.path
+        var response: Response
+        if path == "/api" || path.hasPrefix("/api/") {
+            response = await api(request, path: path, context: context, requestID: requestID)
+        } else if options.liveReload, path == "/__lectern/events" {
+            response = events()
+        } else {
+            response = await site(request, path: path, requestID: requestID)
+        }
+        response.headers[.xRequestID] = requestID
+        return response
+    }
+
+    private func api(_ request: Request, path: String, context: RouterContext, requestID: String) async -> Response {
+        do {
+            if path == "/api/openapi.json" {
+                guard request.method == .get || request.method == .head else {
+                    throw APIError(.methodNotAllowed, code: "method_not_allowed", message: "Use GET.")
+                }
+                guard let document = options.openAPIDocument else { throw APIError.notFound() }
+                return files.respond(file: document, urlPath: path, request: request,
+                                     extra: [(.cacheControl, "no-cache"), (.accessControlAllowOrigin, "*")])
+            }
+            let segments = path.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+            guard segments.count >= 3, !segments[2].isEmpty else {
+                throw APIError.notFound("Name a function: /api/<function>/…")
+            }
+            let name = String(segments[2].prefix { $0 != "/" })
+            return try await proxy.forward(request, function: name, context: context, requestID: requestID)
+        } catch let error as APIError {
+            return Self.json(error)
+        } catch {
+            logger.error("router error", metadata: ["error": "\(error)", "request_id": "\(requestID)"])
+            return Self.json(.internalError)
+        }
+    }
+
+    private func site(_ request: Request, path: String, requestID: String) async -> Response {
+        guard request.method == .get || request.method == .head else {
+            return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD"])
+        }
+        if options.liveReload, let error = liveReload.currentError {
+            return Response(status: .internalServerError,
+                            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: LiveReload.errorPage(error)))
+        }
+        let transform: ((ByteBuffer) -> ByteBuffer)? = options.liveReload ? { LiveReload.inject(into: $0) } : nil
+        switch files.lookup(path) {
+        case .badPath:
+            return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "Bad path\n")))
+        case .notFound:
+            return files.notFound(request: request)
+        case .redirect(let location):
+            let query = request.uri.query.map { "?" + $0 } ?? ""
+            return Response(status: .movedPermanently, headers: [.location: location + query])
+        case .file(let file):
+            guard let decoded = StaticFiles.decodedPath(path), let gated = gate.gate(for: decoded),
+                  let privatePath = gated.privatePath else {
+                return files.respond(file: file, urlPath: path, request: request,
+                                     transform: transform.flatMap { t in file.hasSuffix(".html") ? t : nil })
+            }
+            // A gated page depends on who asks: never cached by a shared cache.
+            let personal: [(HTTPField.Name, String)] = [(.cacheControl, "private, no-store"), (.vary, "Cookie")]
+            switch await gate.decide(path: decoded, request: request, requestID: requestID) {
+            case .allow:
+                return privateFiles.respond(file: options.privateDirectory + "/" + privatePath, urlPath: path,
+                                            request: request, extra: personal, transform: transform)
+            case .deny(_, let reason):
+                return files.respond(file: file, urlPath: path, request: request,
+                                     extra: personal + [(.xLecternAccess, reason)], transform: transform)
+            case .unavailable:
+                return Response(status: .serviceUnavailable,
+                                headers: [.contentType: "text/html; charset=utf-8", .retryAfter: "5", .cacheControl: "no-store"],
+                                body: .init(byteBuffer: ByteBuffer(string: Self.unavailablePage)))
+            }
+        }
+    }
+
+    private func events() -> Response {
+        let stream = liveReload.events().map { ByteBuffer(string: $0) }
+        return Response(status: .ok,
+                         headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                         body: ResponseBody(asyncSequence: stream))
+    }
+
+    static func json(_ error: APIError) -> Response {
+        var headers = error.headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: error.jsonBody)))
+    }
+
+    static func requestID(_ request: Request) -> String {
+        if let incoming = request.headers[.xRequestID], RequestIDMiddleware.isWellFormed(incoming) { return incoming }
+        return RequestID().description
+    }
+
+    static let unavailablePage = """
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Temporarily unavailable</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1"></head>
+        <body><h1>This lesson is temporarily unavailable</h1>
+        <p>We could not check your access just now. Reload the page in a few seconds.</p></body></html>
+        """
+}
+
+extension HTTPField.Name {
+    static let xLecternAccess = Self("X-Lectern-Access")!
+}

@@ -1,0 +1,220 @@
+import FunctionKit
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// Serves a build's `dist/` the way a CDN would: pretty-URL directory indexes, content types,
+/// strong ETags and `If-None-Match` → 304, single byte ranges, precompressed `.br`/`.gz`
+/// variants when the client accepts them, the `_headers` rules, and the theme's 404 page.
+///
+/// Files are kept in memory after the first read and re-read only when their inode, size or
+/// modification time changes, so a rebuild or a release switch is picked up on the next request
+/// at the cost of one `stat`.
+final class StaticFiles: Sendable {
+    enum Lookup: Equatable {
+        case file(path: String)
+        case redirect(location: String)
+        case notFound
+        case badPath
+    }
+
+    struct Cached: Sendable {
+        let stamp: FileStamp
+        let bytes: ByteBuffer
+        let etag: String
+        let contentType: String
+        /// Which precompressed siblings existed when the file was read.
+        let brotli: Bool
+        let gzip: Bool
+    }
+
+    let root: String
+    private let cache = Mutex<[String: Cached]>([:])
+    private let rules = Mutex<(FileStamp?, HeaderRules)>((nil, .empty))
+    /// Files above this are read per request instead of cached.
+    static let cacheLimit = 4 * 1024 * 1024
+
+    init(root: String) {
+        self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
+    /// Maps a URL path to a file under the root. Percent-decoding happens once, here; any
+    /// `..`, `.` or NUL segment is refused before the file system is asked anything.
+    func lookup(_ rawPath: String) -> Lookup {
+        guard let path = Self.decodedPath(rawPath) else { return .badPath }
+        var candidate = root + path
+        if path.hasSuffix("/") { candidate += "index.html" }
+        var info = stat()
+        guard stat(candidate, &info) == 0 else { return .notFound }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            return FileManager.default.fileExists(atPath: candidate + "/index.html")
+                ? .redirect(location: path + "/") : .notFound
+        }
+        return (info.st_mode & S_IFMT) == S_IFREG ? .file(path: candidate) : .notFound
+    }
+
+    static func decodedPath(_ rawPath: String) -> String? {
+        guard rawPath.hasPrefix("/"), let decoded = rawPath.removingPercentEncoding else { return nil }
+        for segment in decoded.split(separator: "/", omittingEmptySubsequences: false) {
+            if segment == ".." || segment == "." || segment.contains("\0") || segment.contains("\\") { return nil }
+        }
+        return decoded
+    }
+
+    /// The response for a file found by `lookup` (or a private page), honouring conditional,
+    /// range and encoding headers. `extra` headers win over the `_headers` rules.
+    func respond(file: String, urlPath: String, request: Request, status: HTTPResponse.Status = .ok,
+                 extra: [(HTTPField.Name, String)] = [], transform: ((ByteBuffer) -> ByteBuffer)? = nil) -> Response {
+        guard let cached = load(file) else {
+            return Response(status: .notFound)
+        }
+        var headers = HTTPFields()
+        for (name, value) in extra { headers[name] = value }
+        for (name, value) in headerRules(for: urlPath) where headers[name] == nil { headers[name] = value }
+        headers[.contentType] = cached.contentType
+
+        // A transformed body (live reload's script) is a different representation: no ETag,
+        // no ranges, no precompressed variant.
+        if let transform {
+            headers[.cacheControl] = "no-store"
+            return body(transform(cached.bytes), status: status, headers: headers, request: request)
+        }
+
+        var bytes = cached.bytes
+        var etag = cached.etag
+        if cached.brotli || cached.gzip {
+            headers[.vary] = "Accept-Encoding"
+            let accepted = Self.acceptedEncodings(request.headers[.acceptEncoding])
+            for (encoding, present, suffix) in [("br", cached.brotli, ".br"), ("gzip", cached.gzip, ".gz")]
+            where present && accepted.contains(encoding) {
+                if let variant = load(file + suffix, contentType: cached.contentType) {
+                    bytes = variant.bytes
+                    etag = String(cached.etag.dropLast()) + "-" + encoding + "\""
+                    headers[.contentEncoding] = encoding
+                    break
+                }
+            }
+        }
+        headers[.eTag] = etag
+        if status == .ok, let match = request.headers[.ifNoneMatch], Self.etagMatches(match, etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.acceptRanges] = "bytes"
+        if status == .ok, headers[.contentEncoding] == nil, let range = request.headers[.range],
+           request.headers[.ifRange].map({ $0 == etag }) ?? true {
+            switch Self.byteRange(range, length: bytes.readableBytes) {
+            case .some(.some(let slice)):
+                headers[.contentRange] = "bytes \(slice.lowerBound)-\(slice.upperBound - 1)/\(bytes.readableBytes)"
+                let part = bytes.getSlice(at: bytes.readerIndex + slice.lowerBound, length: slice.count) ?? ByteBuffer()
+                return body(part, status: .partialContent, headers: headers, request: request)
+            case .some(.none):
+                headers[.contentRange] = "bytes */\(bytes.readableBytes)"
+                return Response(status: .rangeNotSatisfiable, headers: headers)
+            case .none:
+                break
+            }
+        }
+        return body(bytes, status: status, headers: headers, request: request)
+    }
+
+    private func body(_ bytes: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields, request: Request) -> Response {
+        var headers = headers
+        if request.method == .head {
+            headers[.contentLength] = String(bytes.readableBytes)
+            return Response(status: status, headers: headers)
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))
+    }
+
+    /// The theme's 404 page (or a plain one when the build has none).
+    func notFound(request: Request) -> Response {
+        let page = root + "/404.html"
+        if FileStamp(path: page) != nil {
+            return respond(file: page, urlPath: "/404.html", request: request, status: .notFound,
+                           extra: [(.cacheControl, "no-store")])
+        }
+        return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
+    }
+
+    func load(_ file: String, contentType: String? = nil) -> Cached? {
+        guard let stamp = FileStamp(path: file) else { return nil }
+        if let hit = cache.withLock({ $0[file] }), hit.stamp == stamp { return hit }
+        guard let data = FileManager.default.contents(atPath: file) else { return nil }
+        var buffer = ByteBuffer()
+        buffer.writeBytes(data)
+        let etag = "\"" + String(Self.fnv1a(data), radix: 16) + "-" + String(data.count, radix: 16) + "\""
+        let entry = Cached(
+            stamp: stamp, bytes: buffer, etag: etag, contentType: contentType ?? MediaTypes.forPath(file),
+            brotli: contentType == nil && FileStamp(path: file + ".br") != nil,
+            gzip: contentType == nil && FileStamp(path: file + ".gz") != nil)
+        if data.count <= Self.cacheLimit {
+            cache.withLock { cache in
+                // A crude bound: a site is far smaller than this; a runaway one restarts cold.
+                if cache.count > 50_000 { cache.removeAll() }
+                cache[file] = entry
+            }
+        }
+        return entry
+    }
+
+    private func headerRules(for urlPath: String) -> [(HTTPField.Name, String)] {
+        let file = root + "/_headers"
+        let stamp = FileStamp(path: file)
+        let current = rules.withLock { state -> HeaderRules? in state.0 == stamp ? state.1 : nil }
+        if let current { return current.headers(for: urlPath) }
+        let parsed = (try? String(contentsOfFile: file, encoding: .utf8)).map(HeaderRules.init(parsing:)) ?? .empty
+        rules.withLock { $0 = (stamp, parsed) }
+        return parsed.headers(for: urlPath)
+    }
+
+    static func acceptedEncodings(_ header: String?) -> Set<String> {
+        guard let header else { return [] }
+        var result = Set<String>()
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let name = parts.first else { continue }
+            let refused = parts.dropFirst().contains { $0 == "q=0" || $0 == "q=0.0" || $0 == "q=0.00" || $0 == "q=0.000" }
+            if !refused { result.insert(name) }
+        }
+        return result
+    }
+
+    static func etagMatches(_ header: String, _ etag: String) -> Bool {
+        header.split(separator: ",").contains { candidate in
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            return tag == etag
+        }
+    }
+
+    /// `nil`: no usable Range header (serve everything); `.some(nil)`: unsatisfiable (416);
+    /// otherwise the one range to send. Several ranges are answered with the whole file, which
+    /// RFC 9110 allows.
+    static func byteRange(_ header: String, length: Int) -> Range<Int>?? {
+        guard header.hasPrefix("bytes="), !header.contains(",") else { return nil }
+        let spec = header.dropFirst("bytes=".count).trimmingCharacters(in: .whitespaces)
+        let bounds = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard bounds.count == 2 else { return nil }
+        if bounds[0].isEmpty {
+            guard let suffix = Int(bounds[1]), suffix > 0 else { return .some(nil) }
+            return length == 0 ? .some(nil) : max(0, length - suffix)..<length
+        }
+        guard let start = Int(bounds[0]), start >= 0 else { return nil }
+        guard start < length else { return .some(nil) }
+        if bounds[1].isEmpty { return start..<length }
+        guard let end = Int(bounds[1]), end >= start else { return nil }
+        return start..<min(end + 1, length)
+    }
+
+    static func fnv1a(_ data: Data) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+}

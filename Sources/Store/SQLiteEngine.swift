@@ -1,0 +1,87 @@
+import Foundation
+import Logging
+import SQLKit
+import SQLiteKit
+
+/// One SQLite connection per process, shared by every request of that process.
+///
+/// SQLite runs one statement at a time per connection anyway, so a pool would buy nothing; the
+/// gate keeps a transaction's statements together. Several processes share the file safely:
+/// WAL lets readers run beside the one writer, and the busy timeout makes a writer wait for the
+/// lock instead of failing.
+final class SQLiteEngine: StoreEngine {
+    private let connection: SQLiteConnection
+    private let database: any SQLDatabase
+    private let gate = SerialGate()
+
+    private init(connection: SQLiteConnection, logger: Logger) {
+        self.connection = connection
+        self.database = connection.sql(queryLogLevel: .trace)
+    }
+
+    static func open(path: String, logger: Logger) async throws -> SQLiteEngine {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let engine = SQLiteEngine(connection: connection, logger: logger)
+        // busy_timeout first: switching to WAL itself needs the lock another process may hold.
+        for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL",
+                       "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
+            try await engine.database.raw(SQLQueryString(pragma)).run()
+        }
+        return engine
+    }
+
+    func withDatabase<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await gate.run { try await body(self.database) }
+    }
+
+    func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await gate.run {
+            try await self.database.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(self.database)
+                try await self.database.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await self.database.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    func close() async {
+        try? await connection.close()
+    }
+}
+
+/// Runs async closures one after another, in arrival order.
+actor SerialGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<R: Sendable>(_ body: @Sendable () async throws -> R) async throws -> R {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        if !busy {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty {
+            busy = false
+        } else {
+            // Ownership passes straight to the next waiter; `busy` stays true.
+            waiters.removeFirst().resume()
+        }
+    }
+}
