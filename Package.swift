@@ -51,6 +51,7 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -99,12 +100,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SiteBuildTests", dependencies: ["SiteBuild"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "FunctionKit", "LeadsFunction", "AccessFunction",
+                "FunctionKit", "LeadsFunction", "AccessFunction", "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
         .testTarget(

@@ -109,7 +109,12 @@ public struct Migrator: Sendable {
     }
 
     private func ensureTable() async throws {
-        try await store.withDatabase { db in
+        // Under the same lock as migrating: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe
+        // against a second process creating the table at the same moment.
+        try await store.transaction { db in
+            if self.store.backend == .postgres {
+                try await db.raw("SELECT pg_advisory_xact_lock(7415020)").run()
+            }
             try await db.raw("""
                 CREATE TABLE IF NOT EXISTS lectern_migrations (
                     owner TEXT NOT NULL,

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLKit
+import NIOPosix
 import SQLiteKit
 
 /// One SQLite connection per process, shared by every request of that process.
@@ -12,10 +13,12 @@ import SQLiteKit
 final class SQLiteEngine: StoreEngine {
     private let connection: SQLiteConnection
     private let database: any SQLDatabase
+    private let threadPool: NIOThreadPool
     private let gate = SerialGate()
 
-    private init(connection: SQLiteConnection, logger: Logger) {
+    private init(connection: SQLiteConnection, threadPool: NIOThreadPool) {
         self.connection = connection
+        self.threadPool = threadPool
         self.database = connection.sql(queryLogLevel: .trace)
     }
 
@@ -24,8 +27,20 @@ final class SQLiteEngine: StoreEngine {
         if !folder.isEmpty {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        let engine = SQLiteEngine(connection: connection, logger: logger)
+        // A thread of its own: a statement waiting out the busy timeout blocks its thread, and
+        // on a shared pool it could block the thread the lock holder needs to commit.
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: threadPool, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any())
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
+        let engine = SQLiteEngine(connection: connection, threadPool: threadPool)
         // busy_timeout first: switching to WAL itself needs the lock another process may hold.
         for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL",
                        "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
@@ -54,6 +69,7 @@ final class SQLiteEngine: StoreEngine {
 
     func close() async {
         try? await connection.close()
+        try? await threadPool.shutdownGracefully()
     }
 }
 

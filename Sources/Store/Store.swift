@@ -31,16 +31,17 @@ public final class Store: Sendable {
             let engine = try await SQLiteEngine.open(path: path, logger: logger)
             return Store(backend: .sqlite, location: path, engine: engine)
         case .postgres(let configuration, let redacted):
-            let engine = PostgresEngine(configuration: configuration, logger: logger)
-            let store = Store(backend: .postgres, location: redacted, engine: engine)
-            // The pool connects lazily; fail here, at start-up, rather than on the first request.
+            // The pool connects lazily and retries for as long as a request waits; one direct
+            // connection fails fast, so a wrong URL is reported at start-up.
             do {
-                try await store.withDatabase { db in try await db.raw("SELECT 1").run() }
+                let connection = try await PostgresConnection.connect(
+                    configuration: configuration.coreConfiguration, id: 0, logger: logger)
+                try await connection.close()
             } catch {
-                await store.close()
                 throw StoreError.unreachable(location: redacted, reason: String(describing: error))
             }
-            return store
+            let engine = PostgresEngine(configuration: configuration, logger: logger)
+            return Store(backend: .postgres, location: redacted, engine: engine)
         }
     }
 
