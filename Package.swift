@@ -112,7 +112,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RouterTests",
-            dependencies: ["Router", "SiteBuild", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: [
+                "Router", "SiteBuild", "FunctionKit", "Store",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
