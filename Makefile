@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PORT ?= 8080
 APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev
-TEST_APT_PACKAGES = postgresql-15
+TEST_APT_PACKAGES = postgresql-15 chromium chromium-driver
 
 .PHONY: run test test-deps build site deps theme bench clean
 
@@ -15,7 +15,8 @@ deps:
 	  else echo "Please install:$$missing" >&2; exit 1; fi; \
 	fi
 
-## What the tests add: PostgreSQL (the store's second backend) and the OpenAPI validator.
+## What the tests add: PostgreSQL (the store's second backend), Chromium and its WebDriver (browser
+## journeys), and from PyPI the OpenAPI validator and Selenium.
 test-deps: deps
 	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -23,8 +24,8 @@ test-deps: deps
 	  elif command -v sudo >/dev/null; then sudo apt-get install -y -qq $$missing; \
 	  else echo "Please install:$$missing" >&2; exit 1; fi; \
 	fi
-	@python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install -q openapi-spec-validator \
-	  || python3 -m pip install -q --break-system-packages openapi-spec-validator
+	@python3 -c "import openapi_spec_validator, selenium" 2>/dev/null || python3 -m pip install -q openapi-spec-validator selenium \
+	  || python3 -m pip install -q --break-system-packages openapi-spec-validator selenium
 
 build: deps
 	$(SWIFT) build --product lectern
@@ -46,6 +47,7 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	@url="$${TEST_DATABASE_URL:-$$(scripts/test-postgres.sh start)}"; \
 	TEST_DATABASE_URL="$$url" LECTERN_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build
+	python3 Tests/Browser/test_lead_form.py
 
 ## Regenerates the copy of layouts/ built into the binary.
 theme:
