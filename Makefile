@@ -47,7 +47,7 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	@url="$${TEST_DATABASE_URL:-$$(scripts/test-postgres.sh start)}"; \
 	TEST_DATABASE_URL="$$url" LECTERN_REQUIRE_POSTGRES=1 $(SWIFT) test --skip-build
-	python3 Tests/Browser/test_lead_form.py
+	python3 -m unittest discover -s Tests/Browser -p 'test_*.py' -v
 
 ## Regenerates the copy of layouts/ built into the binary.
 theme:
