@@ -27,9 +27,16 @@ public final class ManifestFile: Sendable {
 
     public let path: String
     private let cache = Mutex<Loaded?>(nil)
+    /// When the file was last looked at (monotonic ns); see `recheckInterval`.
+    private let checked = Mutex<UInt64>(0)
+    /// How long a loaded manifest is trusted without a `stat`: zero for functions (always
+    /// current); the router sets half a second to keep the `stat` off its hot path.
+    public let recheckInterval: UInt64
 
-    public init(path: String) {
+    public init(path: String, recheckInterval: Duration = .zero) {
         self.path = path
+        self.recheckInterval = UInt64(recheckInterval.components.seconds) * 1_000_000_000
+            + UInt64(recheckInterval.components.attoseconds / 1_000_000_000)
     }
 
     public func manifest() throws -> Manifest {
@@ -42,6 +49,15 @@ public final class ManifestFile: Sendable {
     }
 
     private func load() throws -> Loaded {
+        if recheckInterval > 0 {
+            let now = DispatchTime.now().uptimeNanoseconds
+            let recent = checked.withLock { last in
+                if now &- last < recheckInterval { return true }
+                last = now
+                return false
+            }
+            if recent, let current = cache.withLock({ $0 }) { return current }
+        }
         guard let stamp = FileStamp(path: path) else {
             throw Unreadable(path: path, reason: "the manifest does not exist")
         }
@@ -74,6 +90,10 @@ public struct FileStamp: Sendable, Equatable {
     public init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    public init(_ info: stat) {
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)
         modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)

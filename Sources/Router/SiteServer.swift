@@ -96,7 +96,7 @@ struct SiteResponder: HTTPResponder {
                 + server.options.deadline.components.attoseconds / 1_000_000_000),
             maxBodyBytes: server.options.maxBodyBytes, logger: server.logger)
         gate = AccessGate(
-            manifest: ManifestFile(path: server.options.privateDirectory + "/manifest.json"),
+            manifest: ManifestFile(path: server.options.privateDirectory + "/manifest.json", recheckInterval: .milliseconds(500)),
             privateDirectory: server.options.privateDirectory, supervisor: server.supervisor,
             client: server.client, function: server.options.accessFunction, logger: server.logger)
         liveReload = server.liveReload
@@ -106,9 +106,11 @@ struct SiteResponder: HTTPResponder {
     func respond(to request: Request, context: RouterContext) async throws -> Response {
         let requestID = Self.requestID(request)
         let path = request.uri.path
+        // Route on the decoded path, so `/%61pi/…` is an API path too and never a static file.
+        let routing = StaticFiles.decodedPath(path) ?? path
         var response: Response
-        if path == "/api" || path.hasPrefix("/api/") {
-            response = await api(request, path: path, context: context, requestID: requestID)
+        if routing == "/api" || routing.hasPrefix("/api/") {
+            response = await api(request, path: routing, context: context, requestID: requestID)
         } else if options.liveReload, path == "/__lectern/events" {
             response = events()
         } else {
@@ -152,19 +154,21 @@ struct SiteResponder: HTTPResponder {
                             body: .init(byteBuffer: LiveReload.errorPage(error)))
         }
         let transform: ((ByteBuffer) -> ByteBuffer)? = options.liveReload ? { LiveReload.inject(into: $0) } : nil
-        switch files.lookup(path) {
-        case .badPath:
+        guard let decoded = StaticFiles.decodedPath(path) else {
             return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "Bad path\n")))
+        }
+        switch files.lookup(decoded) {
+        case .badPath:
+            return Response(status: .badRequest)
         case .notFound:
             return files.notFound(request: request)
         case .redirect(let location):
             let query = request.uri.query.map { "?" + $0 } ?? ""
             return Response(status: .movedPermanently, headers: [.location: location + query])
-        case .file(let file):
-            guard let decoded = StaticFiles.decodedPath(path), let gated = gate.gate(for: decoded),
-                  let privatePath = gated.privatePath else {
-                return files.respond(file: file, urlPath: path, request: request,
+        case .file(let file, let stamp):
+            guard let gated = gate.gate(for: decoded), let privatePath = gated.privatePath else {
+                return files.respond(file: file, stamp: stamp, urlPath: path, request: request,
                                      transform: transform.flatMap { t in file.hasSuffix(".html") ? t : nil })
             }
             // A gated page depends on who asks: never cached by a shared cache.

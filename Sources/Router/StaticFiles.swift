@@ -13,7 +13,7 @@ import Synchronization
 /// at the cost of one `stat`.
 final class StaticFiles: Sendable {
     enum Lookup: Equatable {
-        case file(path: String)
+        case file(path: String, stamp: FileStamp)
         case redirect(location: String)
         case notFound
         case badPath
@@ -31,7 +31,7 @@ final class StaticFiles: Sendable {
 
     let root: String
     private let cache = Mutex<[String: Cached]>([:])
-    private let rules = Mutex<(FileStamp?, HeaderRules)>((nil, .empty))
+    private let rules = Mutex<(checked: UInt64, stamp: FileStamp?, rules: HeaderRules)?>(nil)
     /// Files above this are read per request instead of cached.
     static let cacheLimit = 4 * 1024 * 1024
 
@@ -39,10 +39,8 @@ final class StaticFiles: Sendable {
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
     }
 
-    /// Maps a URL path to a file under the root. Percent-decoding happens once, here; any
-    /// `..`, `.` or NUL segment is refused before the file system is asked anything.
-    func lookup(_ rawPath: String) -> Lookup {
-        guard let path = Self.decodedPath(rawPath) else { return .badPath }
+    /// Maps a decoded URL path (see `decodedPath`) to a file under the root, with one `stat`.
+    func lookup(_ path: String) -> Lookup {
         var candidate = root + path
         if path.hasSuffix("/") { candidate += "index.html" }
         var info = stat()
@@ -51,11 +49,24 @@ final class StaticFiles: Sendable {
             return FileManager.default.fileExists(atPath: candidate + "/index.html")
                 ? .redirect(location: path + "/") : .notFound
         }
-        return (info.st_mode & S_IFMT) == S_IFREG ? .file(path: candidate) : .notFound
+        return (info.st_mode & S_IFMT) == S_IFREG ? .file(path: candidate, stamp: FileStamp(info)) : .notFound
     }
 
+    /// The request path percent-decoded, or nil when it is not a safe path: any `..`, `.`,
+    /// NUL or backslash segment is refused before the file system is asked anything.
     static func decodedPath(_ rawPath: String) -> String? {
-        guard rawPath.hasPrefix("/"), let decoded = rawPath.removingPercentEncoding else { return nil }
+        guard rawPath.hasPrefix("/") else { return nil }
+        let decoded: String
+        if rawPath.utf8.contains(UInt8(ascii: "%")) {
+            guard let value = rawPath.removingPercentEncoding else { return nil }
+            decoded = value
+        } else {
+            decoded = rawPath
+        }
+        // Fast path: nothing that could form a dot segment, a NUL or a backslash.
+        if !decoded.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == 0 || $0 == UInt8(ascii: "\\") }) {
+            return decoded
+        }
         for segment in decoded.split(separator: "/", omittingEmptySubsequences: false) {
             if segment == ".." || segment == "." || segment.contains("\0") || segment.contains("\\") { return nil }
         }
@@ -64,9 +75,9 @@ final class StaticFiles: Sendable {
 
     /// The response for a file found by `lookup` (or a private page), honouring conditional,
     /// range and encoding headers. `extra` headers win over the `_headers` rules.
-    func respond(file: String, urlPath: String, request: Request, status: HTTPResponse.Status = .ok,
+    func respond(file: String, stamp: FileStamp? = nil, urlPath: String, request: Request, status: HTTPResponse.Status = .ok,
                  extra: [(HTTPField.Name, String)] = [], transform: ((ByteBuffer) -> ByteBuffer)? = nil) -> Response {
-        guard let cached = load(file) else {
+        guard let cached = load(file, stamp: stamp) else {
             return Response(status: .notFound)
         }
         var headers = HTTPFields()
@@ -138,8 +149,8 @@ final class StaticFiles: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
     }
 
-    func load(_ file: String, contentType: String? = nil) -> Cached? {
-        guard let stamp = FileStamp(path: file) else { return nil }
+    func load(_ file: String, stamp known: FileStamp? = nil, contentType: String? = nil) -> Cached? {
+        guard let stamp = known ?? FileStamp(path: file) else { return nil }
         if let hit = cache.withLock({ $0[file] }), hit.stamp == stamp { return hit }
         guard let data = FileManager.default.contents(atPath: file) else { return nil }
         var buffer = ByteBuffer()
@@ -159,14 +170,24 @@ final class StaticFiles: Sendable {
         return entry
     }
 
+    /// The `_headers` rules, looked at again at most every half second: a rebuild's new rules
+    /// apply within that, and the hot path saves a `stat` per request.
     private func headerRules(for urlPath: String) -> [(HTTPField.Name, String)] {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if let state = rules.withLock({ $0 }), now &- state.checked < 500_000_000 {
+            return state.rules.headers(for: urlPath)
+        }
         let file = root + "/_headers"
         let stamp = FileStamp(path: file)
-        let current = rules.withLock { state -> HeaderRules? in state.0 == stamp ? state.1 : nil }
-        if let current { return current.headers(for: urlPath) }
-        let parsed = (try? String(contentsOfFile: file, encoding: .utf8)).map(HeaderRules.init(parsing:)) ?? .empty
-        rules.withLock { $0 = (stamp, parsed) }
-        return parsed.headers(for: urlPath)
+        var current = rules.withLock { $0 }
+        if current == nil || current?.stamp != stamp {
+            let parsed = (try? String(contentsOfFile: file, encoding: .utf8)).map(HeaderRules.init(parsing:)) ?? .empty
+            current = (now, stamp, parsed)
+        } else {
+            current?.checked = now
+        }
+        rules.withLock { $0 = current }
+        return current!.rules.headers(for: urlPath)
     }
 
     static func acceptedEncodings(_ header: String?) -> Set<String> {
