@@ -4,8 +4,8 @@ import HTTPTypes
 /// The `_headers` file the build writes for CDNs (Netlify and Cloudflare Pages format): a path
 /// pattern on its own line (`*` matches any run of characters), then indented `Name: value`
 /// lines. The router applies the same rules so local serving matches the CDN. When several
-/// rules set one header, the first rule in the file wins, which is why the build lists the
-/// specific `/assets/*` rule before the catch-all `/*`.
+/// rules set one header, the first in the file wins (the hosts would join both values; the
+/// build never sets one header in two matching rules).
 struct HeaderRules: Sendable {
     struct Rule: Sendable {
         let pattern: String

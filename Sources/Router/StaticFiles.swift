@@ -83,6 +83,8 @@ final class StaticFiles: Sendable {
         var headers = HTTPFields()
         for (name, value) in extra { headers[name] = value }
         for (name, value) in headerRules(for: urlPath) where headers[name] == nil { headers[name] = value }
+        // What Netlify and Cloudflare Pages send when no rule says otherwise.
+        if headers[.cacheControl] == nil { headers[.cacheControl] = "public, max-age=0, must-revalidate" }
         headers[.contentType] = cached.contentType
 
         // A transformed body (live reload's script) is a different representation: no ETag,
