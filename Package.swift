@@ -115,7 +115,6 @@ let package = Package(
             dependencies: [
                 "Router", "SiteBuild", "FunctionKit", "Store",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

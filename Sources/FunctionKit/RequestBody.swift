@@ -10,6 +10,9 @@ extension Request {
             return try await body.collect(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError.tooLarge(limit: limit)
+        } catch is NIOTooManyBytesError {
+            // What `collect(upTo:)` throws for a body without a Content-Length (chunked).
+            throw APIError.tooLarge(limit: limit)
         }
     }
 

@@ -70,7 +70,7 @@ actor FunctionProcess {
         }
         let launched = ContinuousClock.now
         do {
-            try process.run()
+            try await Self.spawn(process)
         } catch {
             logger.error("cannot start function", metadata: ["executable": "\(spec.executable)", "error": "\(error)"])
             self.process = nil
@@ -96,10 +96,30 @@ actor FunctionProcess {
         var delay = Duration.milliseconds(2)
         while ContinuousClock.now < deadline, process.isRunning, state != .stopped {
             if FileManager.default.fileExists(atPath: socketPath), await healthy() { return true }
-            try? await Task.sleep(for: delay)
+            do { try await Task.sleep(for: delay) } catch { return false }
             delay = min(delay * 2, .milliseconds(50))
         }
         return false
+    }
+
+    /// Starts the process from a thread of its own with no signals blocked: a child inherits
+    /// the spawning thread's signal mask, and the runtime's worker threads block SIGTERM, which
+    /// would leave a function unable to hear `stop()`.
+    static func spawn(_ process: Process) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let box = UncheckedBox(process)
+            Thread.detachNewThread {
+                var empty = sigset_t()
+                sigemptyset(&empty)
+                pthread_sigmask(SIG_SETMASK, &empty, nil)
+                do {
+                    try box.value.run()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
     }
 
     func healthy() async -> Bool {
@@ -135,7 +155,7 @@ actor FunctionProcess {
         let delay = Duration.milliseconds(min(10_000, 100 << min(failures, 7)))
         failures += 1
         Task {
-            try? await Task.sleep(for: delay)
+            await Self.pause(milliseconds: Int(delay.milliseconds))
             await self.restartIfDown()
         }
     }
@@ -163,12 +183,28 @@ actor FunctionProcess {
         process.terminate()
         let deadline = ContinuousClock.now + grace
         while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
+            // Not Task.sleep: stop() runs while the service group cancels tasks, and a cancelled
+            // sleep returns at once, which would spin here.
+            await Self.pause(milliseconds: 10)
         }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         unlink(socketPath)
         resumeWaiters()
     }
+}
+
+extension FunctionProcess {
+    static func pause(milliseconds: Int) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { continuation.resume() }
+        }
+    }
+}
+
+/// Hands a non-Sendable value to another thread that is its only user from then on.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
 
 extension Duration {

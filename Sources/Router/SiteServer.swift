@@ -163,7 +163,10 @@ struct SiteResponder: HTTPResponder {
             return Response(status: .badRequest)
         case .notFound:
             return files.notFound(request: request)
-        case .redirect(let location):
+        case .redirect:
+            // From the raw (still percent-encoded) path, with one leading slash: `//about`
+            // must not become `//about/`, which a browser reads as another host.
+            let location = "/" + path.drop { $0 == "/" } + "/"
             let query = request.uri.query.map { "?" + $0 } ?? ""
             return Response(status: .movedPermanently, headers: [.location: location + query])
         case .file(let file, let stamp):
@@ -189,7 +192,8 @@ struct SiteResponder: HTTPResponder {
     }
 
     private func events() -> Response {
-        let stream = liveReload.events().map { ByteBuffer(string: $0) }
+        // Ends at graceful shutdown: an open tab must not keep `serve` from stopping.
+        let stream = liveReload.events().cancelOnGracefulShutdown().map { ByteBuffer(string: $0) }
         return Response(status: .ok,
                          headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                          body: ResponseBody(asyncSequence: stream))

@@ -97,7 +97,7 @@ final class StaticFiles: Sendable {
         var bytes = cached.bytes
         var etag = cached.etag
         if cached.brotli || cached.gzip {
-            headers[.vary] = "Accept-Encoding"
+            headers[.vary] = headers[.vary].map { $0 + ", Accept-Encoding" } ?? "Accept-Encoding"
             let accepted = Self.acceptedEncodings(request.headers[.acceptEncoding])
             for (encoding, present, suffix) in [("br", cached.brotli, ".br"), ("gzip", cached.gzip, ".gz")]
             where present && accepted.contains(encoding) {
