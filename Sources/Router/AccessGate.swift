@@ -30,9 +30,8 @@ struct AccessGate: Sendable {
     }
 
     func decide(path: String, request: Request, requestID: String) async -> Decision {
-        guard let (socket, state) = await supervisor.socket(for: function), state == .up,
-              let url = URL(httpURLWithSocketPath: socket, uri: "/api/\(function)/check") else { return .unavailable }
-        var check = HTTPClientRequest(url: url.absoluteString)
+        guard let (urlPrefix, state) = supervisor.endpoint(for: function), state == .up else { return .unavailable }
+        var check = HTTPClientRequest(url: urlPrefix + "/api/\(function)/check")
         check.method = .GET
         check.headers.add(name: "X-Original-URI", value: path)
         check.headers.add(name: "X-Request-Id", value: requestID)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 
 /// What the router needs to start one function.
 public struct FunctionSpec: Sendable {
@@ -31,9 +32,15 @@ actor FunctionProcess {
 
     let spec: FunctionSpec
     let socketPath: String
+    /// `http+unix://…` for AsyncHTTPClient, encoded once.
+    nonisolated let urlPrefix: String
     private let client: HTTPClient
     private let logger: Logger
-    private(set) var state: State = .starting
+    private(set) var state: State = .starting {
+        didSet { published.withLock { $0 = state } }
+    }
+    /// The state, readable without a hop onto the actor: the proxy checks it on every request.
+    nonisolated let published = Mutex<State>(.starting)
     private var process: Process?
     private var failures = 0
     private var upSince: ContinuousClock.Instant?
@@ -44,6 +51,7 @@ actor FunctionProcess {
     init(spec: FunctionSpec, socketPath: String, client: HTTPClient, logger: Logger) {
         self.spec = spec
         self.socketPath = socketPath
+        self.urlPrefix = "http+unix://" + (socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketPath)
         self.client = client
         var logger = logger
         logger[metadataKey: "function"] = .string(spec.name)
@@ -123,8 +131,7 @@ actor FunctionProcess {
     }
 
     func healthy() async -> Bool {
-        guard let url = URL(httpURLWithSocketPath: socketPath, uri: "/healthz") else { return false }
-        var request = HTTPClientRequest(url: url.absoluteString)
+        var request = HTTPClientRequest(url: urlPrefix + "/healthz")
         request.method = .GET
         do {
             let response = try await client.execute(request, timeout: .seconds(2))

@@ -24,7 +24,7 @@ struct FunctionProxy: Sendable {
     ]
 
     func forward(_ request: Request, function name: String, context: RouterContext, requestID: String) async throws -> Response {
-        guard let (socket, state) = await supervisor.socket(for: name) else {
+        guard let (urlPrefix, state) = supervisor.endpoint(for: name) else {
             throw APIError.notFound("No function is called '\(name)'.")
         }
         guard state == .up else {
@@ -37,10 +37,7 @@ struct FunctionProxy: Sendable {
         }
         let body = try await request.collectBody(limit: maxBodyBytes)
 
-        guard let url = URL(httpURLWithSocketPath: socket, uri: request.uri.description) else {
-            throw APIError.badRequest("The request path is not valid.", code: "bad_path")
-        }
-        var outbound = HTTPClientRequest(url: url.absoluteString)
+        var outbound = HTTPClientRequest(url: urlPrefix + request.uri.description)
         outbound.method = HTTPMethod(rawValue: request.method.rawValue)
         let connectionListed = Set((request.headers[.connection] ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()

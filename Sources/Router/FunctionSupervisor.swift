@@ -45,10 +45,11 @@ public final class FunctionSupervisor: Service, Sendable {
         }
     }
 
-    /// The socket of a function that is up, or nil (unknown or down).
-    func socket(for name: String) async -> (String, FunctionProcess.State)? {
+    /// A function's URL prefix (`http+unix://…`) and state, or nil for an unknown name. Reads
+    /// the published state, so the per-request check needs no hop onto the process's actor.
+    func endpoint(for name: String) -> (urlPrefix: String, state: FunctionProcess.State)? {
         guard let process = processes[name] else { return nil }
-        return (process.socketPath, await process.state)
+        return (process.urlPrefix, process.published.withLock { $0 })
     }
 
     public func state(of name: String) async -> String? {

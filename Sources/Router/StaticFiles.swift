@@ -27,11 +27,16 @@ final class StaticFiles: Sendable {
         /// Which precompressed siblings existed when the file was read.
         let brotli: Bool
         let gzip: Bool
+        /// Content-Type, ETag and Accept-Ranges, built once: the common response only adds
+        /// these to the (also cached) `_headers` fields.
+        let entityHeaders: HTTPFields
     }
 
     let root: String
     private let cache = Mutex<[String: Cached]>([:])
     private let rules = Mutex<(checked: UInt64, stamp: FileStamp?, rules: HeaderRules)?>(nil)
+    /// The `_headers` fields per URL path, cleared whenever the rules are re-read.
+    private let ruleFields = Mutex<[String: HTTPFields]>([:])
     /// Files above this are read per request instead of cached.
     static let cacheLimit = 4 * 1024 * 1024
 
@@ -79,6 +84,13 @@ final class StaticFiles: Sendable {
                  extra: [(HTTPField.Name, String)] = [], transform: ((ByteBuffer) -> ByteBuffer)? = nil) -> Response {
         guard let cached = load(file, stamp: stamp) else {
             return Response(status: .notFound)
+        }
+        // The common case — a plain GET of a page or asset — from prebuilt fields.
+        if extra.isEmpty, transform == nil, status == .ok, !cached.brotli, !cached.gzip, request.method == .get,
+           request.headers[.ifNoneMatch] == nil, request.headers[.range] == nil {
+            var headers = ruleHeaderFields(for: urlPath)
+            headers.append(contentsOf: cached.entityHeaders)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: cached.bytes))
         }
         var headers = HTTPFields()
         for (name, value) in extra { headers[name] = value }
@@ -158,10 +170,12 @@ final class StaticFiles: Sendable {
         var buffer = ByteBuffer()
         buffer.writeBytes(data)
         let etag = "\"" + String(Self.fnv1a(data), radix: 16) + "-" + String(data.count, radix: 16) + "\""
+        let type = contentType ?? MediaTypes.forPath(file)
         let entry = Cached(
-            stamp: stamp, bytes: buffer, etag: etag, contentType: contentType ?? MediaTypes.forPath(file),
+            stamp: stamp, bytes: buffer, etag: etag, contentType: type,
             brotli: contentType == nil && FileStamp(path: file + ".br") != nil,
-            gzip: contentType == nil && FileStamp(path: file + ".gz") != nil)
+            gzip: contentType == nil && FileStamp(path: file + ".gz") != nil,
+            entityHeaders: [.contentType: type, .eTag: etag, .acceptRanges: "bytes"])
         if data.count <= Self.cacheLimit {
             cache.withLock { cache in
                 // A crude bound: a site is far smaller than this; a runaway one restarts cold.
@@ -170,6 +184,20 @@ final class StaticFiles: Sendable {
             }
         }
         return entry
+    }
+
+    /// The `_headers` fields for `urlPath` plus the default Cache-Control, memoised.
+    private func ruleHeaderFields(for urlPath: String) -> HTTPFields {
+        let rules = headerRules(for: urlPath)  // also notices a changed file and clears the memo
+        if let fields = ruleFields.withLock({ $0[urlPath] }) { return fields }
+        var fields = HTTPFields()
+        for (name, value) in rules where fields[name] == nil { fields[name] = value }
+        if fields[.cacheControl] == nil { fields[.cacheControl] = "public, max-age=0, must-revalidate" }
+        ruleFields.withLock { memo in
+            if memo.count > 20_000 { memo.removeAll() }
+            memo[urlPath] = fields
+        }
+        return fields
     }
 
     /// The `_headers` rules, looked at again at most every half second: a rebuild's new rules
@@ -185,6 +213,7 @@ final class StaticFiles: Sendable {
         if current == nil || current?.stamp != stamp {
             let parsed = (try? String(contentsOfFile: file, encoding: .utf8)).map(HeaderRules.init(parsing:)) ?? .empty
             current = (now, stamp, parsed)
+            ruleFields.withLock { $0.removeAll() }
         } else {
             current?.checked = now
         }
