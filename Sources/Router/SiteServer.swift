@@ -153,6 +153,12 @@ struct SiteResponder: HTTPResponder {
                             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                             body: .init(byteBuffer: LiveReload.errorPage(error)))
         }
+        // The hot path: a public page already served once, unchanged since.
+        if !options.liveReload, request.method == .get, request.headers[.ifNoneMatch] == nil,
+           request.headers[.range] == nil,
+           let response = files.memoised(path) {
+            return response
+        }
         let transform: ((ByteBuffer) -> ByteBuffer)? = options.liveReload ? { LiveReload.inject(into: $0) } : nil
         guard let decoded = StaticFiles.decodedPath(path) else {
             return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -172,7 +178,8 @@ struct SiteResponder: HTTPResponder {
         case .file(let file, let stamp):
             guard let gated = gate.gate(for: decoded), let privatePath = gated.privatePath else {
                 return files.respond(file: file, stamp: stamp, urlPath: path, request: request,
-                                     transform: transform.flatMap { t in file.hasSuffix(".html") ? t : nil })
+                                     transform: transform.flatMap { t in file.hasSuffix(".html") ? t : nil },
+                                     memoKey: path)
             }
             // A gated page depends on who asks: never cached by a shared cache.
             let personal: [(HTTPField.Name, String)] = [(.cacheControl, "private, no-store"), (.vary, "Cookie")]

@@ -34,9 +34,27 @@ final class StaticFiles: Sendable {
 
     let root: String
     private let cache = Mutex<[String: Cached]>([:])
-    private let rules = Mutex<(checked: UInt64, stamp: FileStamp?, rules: HeaderRules)?>(nil)
+    private let rules = Mutex<(checked: UInt64, stamp: FileStamp?, generation: Int, rules: HeaderRules)?>(nil)
     /// The `_headers` fields per URL path, cleared whenever the rules are re-read.
     private let ruleFields = Mutex<[String: HTTPFields]>([:])
+
+    /// A whole plain-GET response per raw request path, valid while its file's stamp and the
+    /// rules' generation are unchanged: the hot path of a static site is a lookup and a `stat`.
+    struct Memo: Sendable {
+        let file: String
+        let stamp: FileStamp
+        let generation: Int
+        let headers: HTTPFields
+        let bytes: ByteBuffer
+    }
+    private let memos = Mutex<[String: Memo]>([:])
+
+    /// The memoised response for `rawPath`, if it is still current.
+    func memoised(_ rawPath: String) -> Response? {
+        guard let memo = memos.withLock({ $0[rawPath] }), memo.generation == currentRules().generation,
+              FileStamp(path: memo.file) == memo.stamp else { return nil }
+        return Response(status: .ok, headers: memo.headers, body: .init(byteBuffer: memo.bytes))
+    }
     /// Files above this are read per request instead of cached.
     static let cacheLimit = 4 * 1024 * 1024
 
@@ -80,16 +98,26 @@ final class StaticFiles: Sendable {
 
     /// The response for a file found by `lookup` (or a private page), honouring conditional,
     /// range and encoding headers. `extra` headers win over the `_headers` rules.
+    /// `memoKey`: remember a plain GET's response under this raw path (public pages only).
     func respond(file: String, stamp: FileStamp? = nil, urlPath: String, request: Request, status: HTTPResponse.Status = .ok,
-                 extra: [(HTTPField.Name, String)] = [], transform: ((ByteBuffer) -> ByteBuffer)? = nil) -> Response {
+                 extra: [(HTTPField.Name, String)] = [], transform: ((ByteBuffer) -> ByteBuffer)? = nil,
+                 memoKey: String? = nil) -> Response {
         guard let cached = load(file, stamp: stamp) else {
             return Response(status: .notFound)
         }
         // The common case — a plain GET of a page or asset — from prebuilt fields.
         if extra.isEmpty, transform == nil, status == .ok, !cached.brotli, !cached.gzip, request.method == .get,
            request.headers[.ifNoneMatch] == nil, request.headers[.range] == nil {
+            let generation = currentRules().generation
             var headers = ruleHeaderFields(for: urlPath)
             headers.append(contentsOf: cached.entityHeaders)
+            if let memoKey {
+                let memo = Memo(file: file, stamp: cached.stamp, generation: generation, headers: headers, bytes: cached.bytes)
+                memos.withLock { memos in
+                    if memos.count > 20_000 { memos.removeAll() }
+                    memos[memoKey] = memo
+                }
+            }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: cached.bytes))
         }
         var headers = HTTPFields()
@@ -188,10 +216,10 @@ final class StaticFiles: Sendable {
 
     /// The `_headers` fields for `urlPath` plus the default Cache-Control, memoised.
     private func ruleHeaderFields(for urlPath: String) -> HTTPFields {
-        let rules = headerRules(for: urlPath)  // also notices a changed file and clears the memo
+        _ = currentRules()  // notices a changed file, which clears the memo
         if let fields = ruleFields.withLock({ $0[urlPath] }) { return fields }
         var fields = HTTPFields()
-        for (name, value) in rules where fields[name] == nil { fields[name] = value }
+        for (name, value) in headerRules(for: urlPath) where fields[name] == nil { fields[name] = value }
         if fields[.cacheControl] == nil { fields[.cacheControl] = "public, max-age=0, must-revalidate" }
         ruleFields.withLock { memo in
             if memo.count > 20_000 { memo.removeAll() }
@@ -203,22 +231,27 @@ final class StaticFiles: Sendable {
     /// The `_headers` rules, looked at again at most every half second: a rebuild's new rules
     /// apply within that, and the hot path saves a `stat` per request.
     private func headerRules(for urlPath: String) -> [(HTTPField.Name, String)] {
+        currentRules().rules.headers(for: urlPath)
+    }
+
+    /// The rules and their generation (bumped each time the file is re-read).
+    private func currentRules() -> (generation: Int, rules: HeaderRules) {
         let now = DispatchTime.now().uptimeNanoseconds
         if let state = rules.withLock({ $0 }), now &- state.checked < 500_000_000 {
-            return state.rules.headers(for: urlPath)
+            return (state.generation, state.rules)
         }
         let file = root + "/_headers"
         let stamp = FileStamp(path: file)
         var current = rules.withLock { $0 }
         if current == nil || current?.stamp != stamp {
             let parsed = (try? String(contentsOfFile: file, encoding: .utf8)).map(HeaderRules.init(parsing:)) ?? .empty
-            current = (now, stamp, parsed)
+            current = (now, stamp, (current?.generation ?? 0) + 1, parsed)
             ruleFields.withLock { $0.removeAll() }
         } else {
             current?.checked = now
         }
         rules.withLock { $0 = current }
-        return current!.rules.headers(for: urlPath)
+        return (current!.generation, current!.rules)
     }
 
     static func acceptedEncodings(_ header: String?) -> Set<String> {
