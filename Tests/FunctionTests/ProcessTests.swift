@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import HummingbirdTesting
 import Hummingbird
 import Foundation
 import LeadsFunction
@@ -167,5 +168,57 @@ enum RawHTTP {
             if let text = String(bytes: response, encoding: .utf8), text.hasSuffix("0\r\n\r\n") { break }
         }
         return String(decoding: response, as: UTF8.self)
+    }
+}
+
+/// `lectern migrate` and `lectern leads export`, as an author runs them.
+@Suite struct LecternCommandTests {
+    static func lectern(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessTests.binDirectory + "/lectern")
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin"]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func migrateAppliesOnceThenExportListsLeads() async throws {
+        let folder = FunctionTestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let url = "sqlite://\(folder)/cli.sqlite"
+        let first = try Self.lectern(["migrate", "--database-url", url])
+        #expect(first.status == 0, "\(first.errors)")
+        #expect(first.output.contains("applied leads #1 create leads"))
+        let second = try Self.lectern(["migrate", "--database-url", url])
+        #expect(second.output.contains("up to date"))
+        let status = try Self.lectern(["migrate", "--status", "--database-url", url])
+        #expect(status.output.contains("leads #1 create leads"))
+
+        let app = try await LeadsFunction.buildApplication(config: try FunctionTestSupport.config(name: "leads", database: url))
+        try await app.test(.router) { client in
+            _ = try await client.postJSON("/api/leads", #"{"email":"cli@example.com","name":"Cee, Ell","consent":true}"#)
+        }
+        let export = try Self.lectern(["leads", "export", "--database-url", url])
+        let lines = export.output.components(separatedBy: "\r\n")
+        #expect(lines.first == "email,name,source,consent_at,created_at,updated_at,submissions")
+        #expect(lines.dropFirst().first?.hasPrefix(#"cli@example.com,"Cee, Ell",,"#) == true, "\(export.output)")
+
+        let file = folder + "/leads.csv"
+        let written = try Self.lectern(["leads", "export", "--database-url", url, "--output", file])
+        #expect(written.errors.contains("wrote 1 leads"))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == export.output)
+    }
+
+    @Test func aBadDatabaseURLIsReportedNotACrash() throws {
+        let result = try Self.lectern(["migrate", "--database-url", "mysql://x@y/z"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("DATABASE_URL"), "\(result.errors)")
+        #expect(result.errors.contains("sqlite:///"))
     }
 }
