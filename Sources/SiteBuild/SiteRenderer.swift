@@ -12,10 +12,14 @@ struct SiteRenderer: Sendable {
     private let assets: [String: String]
 
     /// A page to render: its URL, layout and the values only it has.
+    ///
+    /// The values are built only when the page is rendered: an incremental build decides from
+    /// `key` alone that most pages are unchanged, and building their values (each lesson's
+    /// course, module and sidebar) was most of a no-change rebuild's time.
     struct Job: Sendable {
         var page: Page
         var layout: String
-        var values: [String: Any & Sendable]
+        var makeValues: @Sendable () -> [String: Any & Sendable]
         var destination: OutputFile.Destination = .public
         /// Where the current lesson's link in `values["sidebar"]` is marked.
         var currentURL: String?
@@ -54,7 +58,9 @@ struct SiteRenderer: Sendable {
     func jobs() -> [Job] {
         let site = context.site
         var jobs: [Job] = []
-        let courseValues = site.courses.map(courseValue)
+        let renderer = self
+        let courseCells = site.courses.map { course in Lazy { renderer.courseValue(course) } }
+        let courseValues = Lazy { courseCells.map(\.value) }
         let courseKeys = site.courses.map(Self.structureKey)
         var allCourses = ContentHash()
         for key in courseKeys { allCourses.add(String(key)) }
@@ -62,57 +68,71 @@ struct SiteRenderer: Sendable {
             .sorted { ($0.date ?? "") > ($1.date ?? "") }
         for page in site.pages {
             let kind = ContentPath(String(page.source.dropFirst("content/".count))).kind
-            var values: [String: Any & Sendable] = [:]
-            switch kind {
-            case .home, .catalogue: values["courses"] = courseValues
-            case .updates: values["posts"] = posts.map(postValue)
-            default: break
+            let makeValues: @Sendable () -> [String: Any & Sendable] = switch kind {
+            case .home, .catalogue: { ["courses": courseValues.value] }
+            case .updates: { ["posts": posts.map(renderer.postValue)] }
+            default: { [:] }
             }
-            var job = Job(page: page, layout: page.layout ?? Self.defaultLayout(kind), values: values)
+            var job = Job(page: page, layout: page.layout ?? Self.defaultLayout(kind), makeValues: makeValues)
             job.key = kind == .home || kind == .catalogue ? allCourses.value : kind == .updates ? Self.postsKey(posts) : 0
             jobs.append(job)
         }
         if !site.pages.contains(where: { $0.url == "/courses/" }), !site.courses.isEmpty {
             let catalogue = Page(source: "content/courses/_index.md", url: "/courses/", title: "Courses")
-            jobs.append(Job(page: catalogue, layout: "catalogue", values: ["courses": courseValues], key: allCourses.value))
+            jobs.append(Job(page: catalogue, layout: "catalogue", makeValues: { ["courses": courseValues.value] }, key: allCourses.value))
         }
         if !posts.isEmpty, !site.pages.contains(where: { $0.url == "/updates/" }) {
             let updates = Page(source: "content/updates/_index.md", url: "/updates/", title: "Updates")
-            jobs.append(Job(page: updates, layout: "updates", values: ["posts": posts.map(postValue)], key: Self.postsKey(posts)))
+            jobs.append(Job(page: updates, layout: "updates", makeValues: { ["posts": posts.map(renderer.postValue)] },
+                key: Self.postsKey(posts)))
         }
-        for (courseIndex, (course, value)) in zip(site.courses, courseValues).enumerated() {
+        for (courseIndex, course) in site.courses.enumerated() {
             let firstJob = jobs.count
-            // The sidebar partial sees the course's values at the top level and as `course`.
-            let sidebar = context.theme.render(
-                "partials/sidebar", value.merging(["course": value, "site": siteValues]) { $1 })
-            jobs.append(Job(page: course.page, layout: "course", values: ["course": value]))
+            let courseValue = courseCells[courseIndex]
+            // The sidebar partial sees the course's values at the top level and as `course`;
+            // rendered once per course, and only if one of its pages is rendered.
+            let siteValues = self.siteValues
+            let theme = context.theme
+            let sidebar = Lazy { () -> String in
+                let value = courseValue.value
+                return theme.render("partials/sidebar", value.merging(["course": value, "site": siteValues]) { $1 })
+            }
+            jobs.append(Job(page: course.page, layout: "course", makeValues: { ["course": courseValue.value] }))
             let lessons = course.lessons
             var index = 0
             for (moduleIndex, module) in course.modules.enumerated() {
-                let moduleValue = (value["modules"] as! [[String: Any & Sendable]])[moduleIndex]
+                let moduleValue = { @Sendable in (courseValue.value["modules"] as! [[String: Any & Sendable]])[moduleIndex] }
                 jobs.append(Job(page: module.page, layout: "module",
-                    values: ["course": value, "module": moduleValue, "sidebar": sidebar], currentURL: module.page.url))
+                    makeValues: { ["course": courseValue.value, "module": moduleValue(), "sidebar": sidebar.value] },
+                    currentURL: module.page.url))
                 for (lessonIndex, lesson) in module.lessons.enumerated() {
-                    var values: [String: Any & Sendable] = [
-                        "course": value, "module": moduleValue, "sidebar": sidebar,
-                        "lesson": (moduleValue["lessons"] as! [[String: Any & Sendable]])[lessonIndex]
-                            .merging(["readingTime": lesson.page.readingMinutes]) { $1 },
-                    ]
-                    if index > 0 { values["prev"] = link(lessons[index - 1].page) }
-                    if index + 1 < lessons.count { values["next"] = link(lessons[index + 1].page) }
+                    let position = index
+                    let readingTime = lesson.page.readingMinutes
+                    let makeValues: @Sendable () -> [String: Any & Sendable] = {
+                        let module = moduleValue()
+                        var values: [String: Any & Sendable] = [
+                            "course": courseValue.value, "module": module, "sidebar": sidebar.value,
+                            "lesson": (module["lessons"] as! [[String: Any & Sendable]])[lessonIndex]
+                                .merging(["readingTime": readingTime]) { $1 },
+                        ]
+                        if position > 0 { values["prev"] = renderer.link(lessons[position - 1].page) }
+                        if position + 1 < lessons.count { values["next"] = renderer.link(lessons[position + 1].page) }
+                        return values
+                    }
                     let layout = lesson.page.layout ?? "lesson"
                     if lesson.access == .paid {
                         // The public teaser, then the whole lesson for the private output.
                         var teaser = lesson.page
                         teaser.html = ""
                         teaser.headings = []
-                        var teaserValues = values
-                        teaserValues["signInURL"] = context.link("/account/sign-in/")
-                        jobs.append(Job(page: teaser, layout: "teaser", values: teaserValues, currentURL: lesson.page.url))
-                        jobs.append(Job(page: lesson.page, layout: layout, values: values, destination: .private,
+                        let signInURL = context.link("/account/sign-in/")
+                        jobs.append(Job(page: teaser, layout: "teaser",
+                            makeValues: { makeValues().merging(["signInURL": signInURL]) { $1 } },
+                            currentURL: lesson.page.url))
+                        jobs.append(Job(page: lesson.page, layout: layout, makeValues: makeValues, destination: .private,
                             currentURL: lesson.page.url))
                     } else {
-                        jobs.append(Job(page: lesson.page, layout: layout, values: values, currentURL: lesson.page.url))
+                        jobs.append(Job(page: lesson.page, layout: layout, makeValues: makeValues, currentURL: lesson.page.url))
                     }
                     index += 1
                 }
@@ -122,7 +142,7 @@ struct SiteRenderer: Sendable {
         }
         let notFound = Page(source: "(404)", url: "/404.html", title: "Page not found",
             description: "The page you asked for is not here.")
-        jobs.append(Job(page: notFound, layout: "404", values: [:]))
+        jobs.append(Job(page: notFound, layout: "404", makeValues: { [:] }))
         return jobs
     }
 
@@ -175,7 +195,7 @@ struct SiteRenderer: Sendable {
 
     /// Renders one job to its output file.
     func render(_ job: Job) -> OutputFile {
-        var values = job.values
+        var values = job.makeValues()
         values["site"] = siteValues.merging(["nav": navValues(current: job.page.url)]) { $1 }
         values["assets"] = assets
         values["offers"] = offerValues
@@ -243,7 +263,7 @@ struct SiteRenderer: Sendable {
         return value
     }
 
-    private func courseValue(_ course: Course) -> [String: Any & Sendable] {
+    fileprivate func courseValue(_ course: Course) -> [String: Any & Sendable] {
         var number = 0
         let modules: [[String: Any & Sendable]] = course.modules.enumerated().map { moduleIndex, module in
             let lessons: [[String: Any & Sendable]] = module.lessons.map { lesson in
@@ -275,14 +295,14 @@ struct SiteRenderer: Sendable {
         return value
     }
 
-    private func postValue(_ page: Page) -> [String: Any & Sendable] {
+    fileprivate func postValue(_ page: Page) -> [String: Any & Sendable] {
         [
             "title": page.title, "url": context.link(page.url), "description": page.description,
             "date": page.date ?? "", "dateText": page.date.map(Self.readableDate) ?? "",
         ]
     }
 
-    private func link(_ page: Page) -> [String: Any & Sendable] {
+    fileprivate func link(_ page: Page) -> [String: Any & Sendable] {
         ["title": page.title, "url": context.link(page.url)]
     }
 
@@ -300,5 +320,27 @@ struct SiteRenderer: Sendable {
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
             "October", "November", "December"]
         return "\(parts[2]) \(months[parts[1] - 1]) \(parts[0])"
+    }
+}
+
+/// A value computed on first use, once, whichever thread asks first (render jobs run in
+/// parallel and share their course's values and sidebar).
+final class Lazy<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `stored` is only touched under `lock`.
+    private let lock = NSLock()
+    private var stored: Value?
+    private let make: @Sendable () -> Value
+
+    init(_ make: @escaping @Sendable () -> Value) {
+        self.make = make
+    }
+
+    var value: Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let stored { return stored }
+        let made = make()
+        stored = made
+        return made
     }
 }
