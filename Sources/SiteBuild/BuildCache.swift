@@ -4,7 +4,7 @@ import SiteModel
 /// what a change touches: each source's signature, content hash and parsed metadata (not its
 /// HTML), and the key of every page and index it wrote.
 struct BuildCache: Sendable {
-    static let formatVersion = 1
+    static let formatVersion = 2
     static let fileName = "build.cache"
 
     /// Hash of everything all pages depend on: config, theme, options, the set of files.
@@ -14,6 +14,10 @@ struct BuildCache: Sendable {
     var files: [String: FileEntry] = [:]
     /// Output path (`public:` or `private:` + path) → key of the inputs it was rendered from.
     var outputKeys: [String: UInt64] = [:]
+    /// Hash of what the site-wide indexes (sitemap, feed, search index, manifest) show, and the
+    /// outputs they were: unchanged, an incremental build keeps the files already written.
+    var indexKey: UInt64 = 0
+    var indexOutputs: [String] = []
 
     struct FileEntry: Sendable {
         var size: Int
@@ -40,6 +44,10 @@ struct BuildCache: Sendable {
             for _ in 0..<(try reader.readInt()) {
                 cache.outputKeys[try reader.readString()] = try reader.readUInt64()
             }
+            cache.indexKey = try reader.readUInt64()
+            for _ in 0..<(try reader.readInt()) {
+                cache.indexOutputs.append(try reader.readString())
+            }
             return reader.isAtEnd ? cache : nil
         } catch {
             return nil
@@ -63,6 +71,11 @@ struct BuildCache: Sendable {
         for (path, key) in outputKeys {
             writer.write(path)
             writer.write(key)
+        }
+        writer.write(indexKey)
+        writer.write(indexOutputs.count)
+        for name in indexOutputs {
+            writer.write(name)
         }
         try FileSystem.makeDirectories(directory)
         try FileSystem.writeAtomically(writer.bytes, to: directory + "/" + Self.fileName)

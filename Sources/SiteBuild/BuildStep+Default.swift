@@ -173,11 +173,27 @@ extension BuildStep {
 
     /// Sitemap, robots.txt, the Atom feed, the search index, `_headers` and the private manifest.
     static let writeIndexes = BuildStep("write indexes") { context in
-        context.outputs += Sitemap.render(context)
-        context.outputs.append(AtomFeed.render(context))
-        context.outputs.append(SearchIndex.render(context))
-        context.outputs.append(HeadersFile.render())
-        context.outputs.append(Manifest(context).render())
+        var key = ContentHash()
+        key.add(String(context.next.globalKey))
+        for source in context.sources.sorted(by: { $0.path.relative < $1.path.relative }) {
+            key.add(source.path.relative)
+            key.add(String(source.hash))
+        }
+        context.next.indexKey = key.value
+        if context.updatesInPlace, let previous = context.previous, previous.indexKey == key.value,
+           !previous.indexOutputs.isEmpty, previous.indexOutputs.allSatisfy({ previous.outputKeys[$0] != nil }) {
+            // No source changed, so no index would either: keep the files already written.
+            for name in previous.indexOutputs { context.next.outputKeys[name] = previous.outputKeys[name] }
+            context.next.indexOutputs = previous.indexOutputs
+            return
+        }
+        var outputs = Sitemap.render(context)
+        outputs.append(AtomFeed.render(context))
+        outputs.append(SearchIndex.render(context))
+        outputs.append(HeadersFile.render())
+        outputs.append(Manifest(context).render())
+        context.next.indexOutputs = outputs.map(\.cacheName)
+        context.outputs += outputs
     }
 
     /// Writes everything into fresh folders and swaps them in for the old ones — or, when only

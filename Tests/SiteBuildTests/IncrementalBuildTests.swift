@@ -15,6 +15,22 @@ import Testing
         #expect(second.reusedPages == second.pages)
     }
 
+    @Test func unchangedSourcesKeepTheIndexesAlreadyWritten() throws {
+        let site = try TestSite(TestSite.minimal)
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let before = ["dist/sitemap.xml", "dist/feed.xml", "dist/search-index.json", "private/manifest.json"].map(site.read)
+        let cache = try #require(BuildCache.load(from: site.options().cacheDirectory))
+        #expect(Set(cache.indexOutputs).isSuperset(of: ["public:sitemap.xml", "public:search-index.json", "private:manifest.json"]))
+        #expect(site.build().succeeded)
+        let after = ["dist/sitemap.xml", "dist/feed.xml", "dist/search-index.json", "private/manifest.json"].map(site.read)
+        #expect(after == before)
+        #expect(after.allSatisfy { $0 != nil })
+        let again = try #require(BuildCache.load(from: site.options().cacheDirectory))
+        #expect(again.indexKey == cache.indexKey)
+        #expect(again.indexOutputs.sorted() == cache.indexOutputs.sorted())
+    }
+
     @Test func bodyChangeRerendersOnlyThatLesson() throws {
         let site = try TestSite(TestSite.minimal)
         defer { site.remove() }
