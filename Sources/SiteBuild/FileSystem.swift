@@ -83,17 +83,34 @@ enum FileSystem {
 
     /// Files under `directory`, recursively, as paths relative to it, sorted; hidden files skipped.
     static func files(under directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        // readdir rather than FileManager's enumerator: on a 10k-lesson site the enumerator's
+        // path bridging was a tenth of a no-change rebuild.
         var files: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            if name.hasPrefix(".") {
-                if isDirectory(directory + "/" + relative) { enumerator.skipDescendants() }
-                continue
-            }
-            if !isDirectory(directory + "/" + relative) { files.append(relative) }
-        }
+        walk(directory, prefix: "", into: &files)
         return files.sorted()
+    }
+
+    private static func walk(_ directory: String, prefix: String, into files: inout [String]) {
+        guard let handle = opendir(directory) else { return }
+        defer { closedir(handle) }
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            // Hidden files and folders (and `.`, `..`) are not content.
+            if name.hasPrefix(".") { continue }
+            let path = directory + "/" + name
+            let type = entry.pointee.d_type
+            let isDirectory = type == UInt8(DT_DIR) || (type == UInt8(DT_UNKNOWN) && Self.isDirectory(path))
+            if isDirectory {
+                walk(path, prefix: prefix + name + "/", into: &files)
+            } else if type == UInt8(DT_REG) || type == UInt8(DT_UNKNOWN) {
+                files.append(prefix + name)
+            } else if type == UInt8(DT_LNK), !Self.isDirectory(path) {
+                // A link to a file is content; a link to a folder is not followed.
+                files.append(prefix + name)
+            }
+        }
     }
 
     /// Size and modification time, the cheap test of whether a file may have changed.
