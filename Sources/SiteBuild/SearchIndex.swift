@@ -37,9 +37,25 @@ enum SearchIndex {
     }
 
     static func render(_ context: BuildContext) -> OutputFile {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Document(pages: entries(context)))) ?? Data("{\"pages\":[]}".utf8)
-        return OutputFile(path: "search-index.json", bytes: Array(data))
+        let entries = entries(context)
+        var json = JSONWriter(capacity: entries.count * 400)
+        json.raw("{\"pages\":[")
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { json.raw(",") }
+            // Keys in sorted order, as `JSONEncoder`'s `.sortedKeys` wrote them.
+            json.raw("{\"description\":")
+            json.string(entry.description)
+            json.raw(",\"section\":")
+            json.string(entry.section)
+            json.raw(",\"text\":")
+            json.string(entry.text)
+            json.raw(",\"title\":")
+            json.string(entry.title)
+            json.raw(",\"url\":")
+            json.string(entry.url)
+            json.raw("}")
+        }
+        json.raw("]}")
+        return OutputFile(path: "search-index.json", bytes: json.bytes)
     }
 }
