@@ -1,10 +1,11 @@
+import Foundation
 import SiteModel
 
 /// What the previous build knew, kept under `.lectern/cache/` so the next build redoes only
 /// what a change touches: each source's signature, content hash and parsed metadata (not its
 /// HTML), and the key of every page and index it wrote.
 struct BuildCache: Sendable {
-    static let formatVersion = 2
+    static let formatVersion = 3
     static let fileName = "build.cache"
 
     /// Hash of everything all pages depend on: config, theme, options, the set of files.
@@ -113,6 +114,8 @@ extension ParsedSource {
             writer.write(link.fragment)
             writer.write(link.line)
         }
+        // Quizzes are rare and nested: kept as JSON rather than field by field.
+        writer.write(quizzes.isEmpty ? nil : String(decoding: (try? JSONEncoder().encode(quizzes)) ?? Data(), as: UTF8.self))
         writer.write(diagnostics.count)
         for diagnostic in diagnostics {
             writer.write(diagnostic.severity == .error)
@@ -145,6 +148,9 @@ extension ParsedSource {
         for _ in 0..<(try reader.readInt()) {
             anchoredLinks.append(AnchoredLink(target: try reader.readString(), fragment: try reader.readString(),
                 line: try reader.readInt()))
+        }
+        if let json = try reader.readOptionalString() {
+            quizzes = (try? JSONDecoder().decode([Quiz].self, from: Data(json.utf8))) ?? []
         }
         for _ in 0..<(try reader.readInt()) {
             let severity: Diagnostic.Severity = try reader.readBool() ? .error : .warning

@@ -8,12 +8,18 @@ import Yams
 struct FieldReader {
     let file: String
     let fields: [String: FrontMatter.Field]
-    private(set) var diagnostics: [Diagnostic] = []
+    var diagnostics: [Diagnostic] = []
     private var read: Set<String> = []
 
     init(file: String, fields: [String: FrontMatter.Field]) {
         self.file = file
         self.fields = fields
+    }
+
+    /// A text field's value without marking it read (its reader comes later).
+    func peekString(_ key: String) -> String? {
+        guard let field = fields[key], case .scalar(let scalar) = field.node else { return nil }
+        return scalar.string
     }
 
     mutating func string(_ key: String) -> String? {
@@ -80,9 +86,9 @@ struct FieldReader {
     }
 
     /// Warns about every field no reader asked for, naming the closest known field.
-    mutating func finish(known: [String]) {
+    mutating func finish(known: [String], what: String = "front-matter field") {
         for (key, field) in fields.sorted(by: { $0.value.line < $1.value.line }) where !read.contains(key) {
-            var message = "unknown front-matter field `\(key)`"
+            var message = "unknown \(what) `\(key)`"
             if let guess = FieldReader.closest(to: key, in: known) { message += " (did you mean `\(guess)`?)" }
             message += "; known fields: \(known.joined(separator: ", "))"
             report(.warning, line: field.line, message)

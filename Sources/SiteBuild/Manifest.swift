@@ -15,7 +15,8 @@ extension Manifest {
                             order += 1
                             return LessonEntry(id: lesson.id, title: lesson.page.title, url: context.link(lesson.page.url),
                                 order: order, access: lesson.access, duration: lesson.duration,
-                                privatePath: lesson.access == .paid ? String(lesson.page.url.dropFirst()) + "index.html" : nil)
+                                privatePath: lesson.access == .paid ? String(lesson.page.url.dropFirst()) + "index.html" : nil,
+                                quizzes: lesson.quizzes.isEmpty ? nil : lesson.quizzes)
                         })
                 })
         }
@@ -58,6 +59,10 @@ extension Manifest {
                     pretty.key("id"); pretty.string(lesson.id)
                     pretty.key("order"); pretty.number(lesson.order)
                     if let privatePath = lesson.privatePath { pretty.key("privatePath"); pretty.string(privatePath) }
+                    if let quizzes = lesson.quizzes {
+                        // Rare and nested: encoded compactly in place (still valid JSON).
+                        pretty.key("quizzes"); pretty.json.raw(Self.compact(quizzes))
+                    }
                     pretty.key("title"); pretty.string(lesson.title)
                     pretty.key("url"); pretty.string(lesson.url)
                     pretty.close("}")
@@ -91,6 +96,14 @@ extension Manifest {
         pretty.close("}")
         json = pretty.json
         return json
+    }
+}
+
+extension Manifest {
+    static func compact(_ quizzes: [Quiz]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(quizzes)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
 

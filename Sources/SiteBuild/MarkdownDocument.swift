@@ -37,7 +37,16 @@ struct MarkdownDocument: Sendable, Codable {
     ///   - lineOffset: the file line the Markdown starts on, so references report file lines.
     ///   - rewrite: called for every link and image; returns the destination to publish, or `nil`
     ///     to keep it as written.
-    init(markdown: Substring, lineOffset: Int, excerptLength: Int = 300, rewrite: (Reference) -> String?) {
+    /// A fenced code block, offered to the caller, who may replace it with HTML (quizzes).
+    struct FencedBlock {
+        var info: String
+        var literal: String
+        /// File line of the block's first content line.
+        var contentLine: Int
+    }
+
+    init(markdown: Substring, lineOffset: Int, excerptLength: Int = 300, rewrite: (Reference) -> String?,
+         fenced: (FencedBlock) -> String? = { _ in nil }) {
         precondition(Self.registered)
         let parser = cmark_parser_new(Self.options)!
         defer { cmark_parser_free(parser) }
@@ -52,6 +61,7 @@ struct MarkdownDocument: Sendable, Codable {
         defer { cmark_node_free(root) }
 
         var headingNodes: [(node: OpaquePointer, level: Int, title: String)] = []
+        var replacedBlocks: [(node: OpaquePointer, html: String)] = []
         var plain = ""
         var wordCount = 0
         var firstTitle: String?
@@ -83,12 +93,24 @@ struct MarkdownDocument: Sendable, Codable {
                     if plain.utf8.count < excerptLength * 2 { plain += String(cString: literal) + " " }
                 }
             case (CMARK_NODE_CODE_BLOCK, CMARK_EVENT_ENTER):
-                if let literal = cmark_node_get_literal(node) {
+                let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                if !info.isEmpty, let html = fenced(FencedBlock(info: info.trimmingCharacters(in: .whitespaces),
+                                                                 literal: literal, contentLine: lineOffset + line)) {
+                    replacedBlocks.append((node, html))
+                } else if let literal = cmark_node_get_literal(node) {
                     wordCount += Self.countWords(literal)
                 }
             default:
                 break
             }
+        }
+
+        for (node, html) in replacedBlocks {
+            let replacement = cmark_node_new(CMARK_NODE_HTML_BLOCK)
+            cmark_node_set_literal(replacement, html)
+            cmark_node_replace(node, replacement)
+            cmark_node_free(node)
         }
 
         // Give headings unique ids by swapping each for the same HTML with an `id` attribute.

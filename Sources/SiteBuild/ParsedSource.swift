@@ -13,6 +13,8 @@ struct ParsedSource: Sendable {
     var offer: String?
     /// Links to other Markdown files with a `#fragment`, checked once every file is parsed.
     var anchoredLinks: [AnchoredLink] = []
+    /// The lesson's quizzes, answers included (the page shows only the questions).
+    var quizzes: [Quiz] = []
     var diagnostics: [Diagnostic] = []
     /// True when this came from the build cache without its HTML (`page.html` is empty).
     var bodyIsCached = false
@@ -46,9 +48,28 @@ struct SourceParser: Sendable {
         let kind = source.path.kind
 
         var anchored: [ParsedSource.AnchoredLink] = []
-        let document = MarkdownDocument(markdown: matter.body, lineOffset: matter.bodyLine) { reference in
+        var quizzes: [Quiz] = []
+        let isLesson = kind == .lesson || kind == .strayLesson
+        let lessonID = (isLesson ? fields.peekString("id") : nil) ?? source.path.derivedID
+        let document = MarkdownDocument(markdown: matter.body, lineOffset: matter.bodyLine, rewrite: { reference in
             publish(reference, from: source.path, file: file, anchored: &anchored, diagnostics: &diagnostics)
-        }
+        }, fenced: { block in
+            guard block.info == "quiz" else { return nil }
+            guard isLesson else {
+                diagnostics.append(Diagnostic(.error, file: file, line: block.contentLine - 1,
+                    "quizzes belong in lessons (a `.md` file inside a course module)"))
+                return ""
+            }
+            guard let quiz = QuizParser.parse(block.literal, file: file, line: block.contentLine,
+                                              index: quizzes.count + 1, diagnostics: &diagnostics) else { return "" }
+            if let first = quizzes.first(where: { $0.id == quiz.id }) {
+                diagnostics.append(Diagnostic(.error, file: file, line: quiz.line,
+                    "duplicate quiz id `\(quiz.id)` (first on line \(first.line)); give each quiz in a lesson its own `id`"))
+                return ""
+            }
+            quizzes.append(quiz)
+            return QuizForm.html(quiz, lessonID: lessonID)
+        })
 
         var page = Page(source: file, url: source.path.url, title: "")
         page.title = fields.string("title") ?? document.firstTitle ?? Self.title(fromFileName: source.path)
@@ -63,6 +84,7 @@ struct SourceParser: Sendable {
         page.excerpt = document.excerpt
 
         var parsed = ParsedSource(path: source.path, page: page)
+        parsed.quizzes = quizzes
         switch kind {
         case .lesson, .strayLesson:
             parsed.id = fields.string("id")

@@ -76,7 +76,7 @@ struct SiteResolver {
                     .sorted { Self.order($0) < Self.order($1) }
                     .map { source in
                         Lesson(id: source.id ?? source.path.derivedID, page: source.page,
-                            duration: source.duration ?? 0, access: source.access ?? defaultAccess)
+                            duration: source.duration ?? 0, access: source.access ?? defaultAccess, quizzes: source.quizzes)
                     }
                 if module.lessons.isEmpty {
                     diagnostics.append(Diagnostic(.warning, file: module.page.source,

@@ -45,11 +45,14 @@ public struct Lesson: Sendable {
     /// Minutes, as the author estimates it (0 when not given).
     public var duration: Int
     public var access: Access
+    /// Quizzes in the lesson, answers included.
+    public var quizzes: [Quiz]
 
-    public init(id: String, page: Page, duration: Int = 0, access: Access = .paid) {
+    public init(id: String, page: Page, duration: Int = 0, access: Access = .paid, quizzes: [Quiz] = []) {
         self.id = id
         self.page = page
         self.duration = duration
         self.access = access
+        self.quizzes = quizzes
     }
 }

@@ -65,8 +65,11 @@ public struct Manifest: Codable, Sendable {
         public var duration: Int
         /// The private HTML of a paid lesson, relative to the private output folder.
         public var privatePath: String?
+        /// The lesson's quizzes with their answer keys (never published).
+        public var quizzes: [Quiz]?
 
-        public init(id: String, title: String, url: String, order: Int, access: Access, duration: Int, privatePath: String?) {
+        public init(id: String, title: String, url: String, order: Int, access: Access, duration: Int, privatePath: String?,
+                    quizzes: [Quiz]? = nil) {
             self.id = id
             self.title = title
             self.url = url
@@ -74,6 +77,7 @@ public struct Manifest: Codable, Sendable {
             self.access = access
             self.duration = duration
             self.privatePath = privatePath
+            self.quizzes = quizzes
         }
     }
 
