@@ -2281,6 +2281,92 @@ pre {
   }
 }
 
+/* ---------- Quizzes (fenced `quiz` blocks; see docs/THEME.md) ---------- */
+
+.quiz {
+  margin: 2rem 0;
+  padding: 1.25rem 1.25rem 0.5rem;
+  border: 1px solid var(--border);
+  border-radius: 0.75rem;
+  background: var(--surface, transparent);
+}
+
+.quiz .quiz-title {
+  margin-top: 0;
+}
+
+.quiz-meta,
+.quiz-hint {
+  color: var(--muted);
+  font-size: 0.925rem;
+}
+
+.quiz-questions {
+  padding-left: 1.25rem;
+}
+
+.quiz-question {
+  margin: 0 0 1.25rem;
+}
+
+.quiz-question fieldset {
+  margin: 0;
+  padding: 0;
+  border: 0;
+}
+
+.quiz-question legend,
+.quiz-prompt {
+  display: block;
+  margin-bottom: 0.5rem;
+  font-weight: 600;
+}
+
+.quiz-option {
+  display: flex;
+  align-items: flex-start;
+  gap: 0.5rem;
+  margin: 0.35rem 0;
+  cursor: pointer;
+}
+
+.quiz-option input {
+  margin-top: 0.3rem;
+  accent-color: var(--accent);
+}
+
+.quiz-answer {
+  width: min(100%, 24rem);
+  padding: 0.45rem 0.6rem;
+  border: 1px solid var(--border);
+  border-radius: 0.4rem;
+  font: inherit;
+  color: inherit;
+  background: transparent;
+}
+
+.quiz-ordering {
+  padding-left: 0;
+  list-style: none;
+}
+
+.quiz-ordering li {
+  margin: 0.35rem 0;
+}
+
+.quiz-ordering select {
+  margin-left: 0.5rem;
+  font: inherit;
+}
+
+.quiz-question[data-correct="true"] .quiz-feedback {
+  color: var(--success, inherit);
+}
+
+.quiz-question[data-correct="false"] .quiz-feedback {
+  color: var(--error, inherit);
+}
+
 """####,
         "assets/site.js": ####"""
 /* Lectern default theme: the few personal or interactive bits of an otherwise static page.
@@ -2862,7 +2948,94 @@ pre {
     showLeadResultFromURL(forms);
   }
 
+  /* ---------- Quizzes ---------- */
+
+  /** The answers in a quiz form, keyed by question id (the contract of the progress API). */
+  function quizAnswers(form) {
+    var answers = {};
+    var questions = form.querySelectorAll("[data-question]");
+    for (var i = 0; i < questions.length; i++) {
+      var question = questions[i];
+      var id = question.getAttribute("data-question");
+      var type = question.getAttribute("data-type");
+      if (type === "ordering") {
+        var order = [];
+        var selects = question.querySelectorAll("select[data-item]");
+        for (var j = 0; j < selects.length; j++) {
+          order.push({ item: selects[j].getAttribute("data-item"), position: Number(selects[j].value) || 0 });
+        }
+        order.sort(function (a, b) { return a.position - b.position; });
+        answers[id] = order.map(function (entry) { return entry.item; });
+      } else if (type === "short" || type === "numeric") {
+        var input = question.querySelector("input");
+        answers[id] = input ? input.value : "";
+      } else {
+        var checked = question.querySelectorAll("input:checked");
+        answers[id] = Array.prototype.map.call(checked, function (box) { return box.value; });
+      }
+    }
+    return answers;
+  }
+
+  function showQuizResult(form, data) {
+    var results = (data && data.questions) || {};
+    var questions = form.querySelectorAll("[data-question]");
+    for (var i = 0; i < questions.length; i++) {
+      var result = results[questions[i].getAttribute("data-question")];
+      var feedback = questions[i].querySelector("[data-quiz-feedback]");
+      if (!feedback || !result) continue;
+      feedback.textContent = (result.correct ? "Correct. " : "Not quite. ") + (result.feedback || "");
+      questions[i].setAttribute("data-correct", result.correct ? "true" : "false");
+    }
+  }
+
+  /** Quizzes are graded by the progress API (`POST /api/progress/quizzes/{lesson}/{quiz}/attempts`);
+      without it, the form says so and sends nothing anywhere else. */
+  function setUpQuizzes() {
+    var forms = doc.querySelectorAll("form[data-quiz]");
+    Array.prototype.forEach.call(forms, function (form) {
+      var status = form.querySelector("[data-quiz-status]");
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (typeof fetch !== "function") return;
+        var url = "/api/progress/quizzes/" + form.getAttribute("data-quiz").split("/").map(encodeURIComponent).join("/") + "/attempts";
+        if (status) status.textContent = "Checking…";
+        fetch(url, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ answers: quizAnswers(form) })
+        })
+          .then(function (response) {
+            return response.json().then(
+              function (data) { return { status: response.status, data: data }; },
+              function () { return { status: response.status, data: null }; }
+            );
+          })
+          .then(function (reply) {
+            if (reply.status === 200 || reply.status === 201) {
+              showQuizResult(form, reply.data);
+              if (status) {
+                var score = reply.data && typeof reply.data.score === "number" ? Math.round(reply.data.score * 100) + "%. " : "";
+                status.textContent = score + (reply.data && reply.data.passed ? "Passed — well done." : "Not passed yet: try the ones you missed again.");
+              }
+            } else if (reply.status === 401) {
+              if (status) status.textContent = "Sign in to have your answers checked.";
+            } else if (reply.data && reply.data.error && reply.status !== 404) {
+              if (status) status.textContent = reply.data.error.message;
+            } else if (status) {
+              status.textContent = "Quiz checking is not available on this site yet; nothing was sent.";
+            }
+          })
+          .catch(function () {
+            if (status) status.textContent = "Could not reach the server. Check your connection and try again.";
+          });
+      });
+    });
+  }
+
   function start() {
+    guard(setUpQuizzes);
     guard(setUpSearch);
     guard(setUpAccount);
     guard(setUpCourseNav);

@@ -158,6 +158,19 @@ class LeadFormJourney(unittest.TestCase):
         self.assertTrue(self.driver.current_url.startswith(self.base + "/about/"))
         self.assertEqual(self.leads()["nojs@example.com"]["source"], "/about/")
 
+    def test_a_quiz_shows_questions_but_no_answers(self):
+        # The quiz lives in the page; grading needs the progress function (not built yet), so the
+        # form must say so rather than pretend, and the page must hold nothing that grades it.
+        self.driver = chrome()
+        self.driver.get(self.base + "/courses/ai-marketing/foundations/how-llms-write/")
+        form = self.driver.find_element(By.CSS_SELECTOR, "form[data-quiz]")
+        self.assertEqual(len(form.find_elements(By.CSS_SELECTOR, "[data-question]")), 5)
+        self.assertNotIn("Right. Context changes", self.driver.page_source)
+        self.click(form.find_element(By.CSS_SELECTOR, "[data-question=why-generic] input[value=a]"))
+        self.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        status = form.find_element(By.CSS_SELECTOR, "[data-quiz-status]")
+        WebDriverWait(self.driver, 10).until(lambda d: "not available" in status.text)
+
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
