@@ -62,7 +62,7 @@ extension BuildStep {
     /// their page must be rendered again).
     static let parseContent = BuildStep("parse content") { context in
         let knownFiles = Set(context.sources.map(\.path.relative)).union(context.contentAssets)
-        let parser = SourceParser(knownFiles: knownFiles, root: context.root)
+        let parser = SourceParser(knownFiles: knownFiles, root: context.root, contentDirectory: context.path("content"))
         var key = ContentHash()
         key.add(context.root)
         for file in knownFiles.sorted() { key.add(file) }
@@ -152,7 +152,7 @@ extension BuildStep {
         }
         let sourcesByFile = Dictionary(context.sources.map { ("content/" + $0.path.relative, $0) }) { first, _ in first }
         let parser = SourceParser(knownFiles: Set(context.sources.map(\.path.relative)).union(context.contentAssets),
-            root: context.root)
+            root: context.root, contentDirectory: context.path("content"))
         let frozen = context
         context.outputs += stale.parallelMap { job in
             var job = job
@@ -215,7 +215,8 @@ extension BuildStep {
         var copies: [(from: String, to: String)] = []
         let staticDirectory = context.path("static")
         for file in FileSystem.files(under: staticDirectory) { copies.append((staticDirectory + "/" + file, file)) }
-        for asset in context.contentAssets.sorted() {
+        // Quiz files (mdbook-quiz `.toml`) hold answers: they are read by the build, never published.
+        for asset in context.contentAssets.sorted() where !asset.hasSuffix(".toml") {
             copies.append((context.path("content/" + asset), String(ContentPath(asset).url.dropFirst())))
         }
         try OutputWriter(options: context.options).writeAll(context.outputs, copies: copies)

@@ -2966,6 +2966,15 @@ pre {
         }
         order.sort(function (a, b) { return a.position - b.position; });
         answers[id] = order.map(function (entry) { return entry.item; });
+      } else if (type === "tracing") {
+        var choice = question.querySelector("input[type=radio]:checked");
+        var output = question.querySelector("textarea");
+        var lineInput = question.querySelector("input[type=text]");
+        answers[id] = {
+          compiles: choice ? choice.value === "compiles" : null,
+          output: output ? output.value : "",
+          line: lineInput && lineInput.value ? Number(lineInput.value) : null
+        };
       } else if (type === "short" || type === "numeric") {
         var input = question.querySelector("input");
         answers[id] = input ? input.value : "";

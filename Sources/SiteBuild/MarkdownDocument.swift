@@ -92,6 +92,18 @@ struct MarkdownDocument: Sendable, Codable {
                     wordCount += Self.countWords(literal)
                     if plain.utf8.count < excerptLength * 2 { plain += String(cString: literal) + " " }
                 }
+            case (CMARK_NODE_PARAGRAPH, CMARK_EVENT_EXIT):
+                // mdBook's `{{#quiz file.toml}}` on a line of its own (checked cheaply first:
+                // this runs for every paragraph).
+                guard let first = cmark_node_first_child(node), cmark_node_get_type(first) == CMARK_NODE_TEXT,
+                      let literal = cmark_node_get_literal(first), strncmp(literal, "{{#quiz ", 8) == 0 else { break }
+                let text = Self.plainText(of: node).trimmingCharacters(in: .whitespaces)
+                if text.hasPrefix("{{#quiz "), text.hasSuffix("}}"),
+                   let html = fenced(FencedBlock(info: "mdbook-quiz",
+                                                 literal: String(text.dropFirst(8).dropLast(2)).trimmingCharacters(in: .whitespaces),
+                                                 contentLine: lineOffset + line)) {
+                    replacedBlocks.append((node, html))
+                }
             case (CMARK_NODE_CODE_BLOCK, CMARK_EVENT_ENTER):
                 let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
                 let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""

@@ -34,11 +34,30 @@ struct SourceParser: Sendable {
     let knownFiles: Set<String>
     /// Prefix for published URLs (`/`, or `/docs/` under a base path).
     let root: String
+    /// The site's `content/` folder, for files a lesson includes (mdbook-quiz `.toml`).
+    var contentDirectory: String = ""
 
     static let pageFields = ["title", "description", "layout", "date", "draft", "image", "weight", "tags"]
     static let lessonFields = ["title", "description", "duration", "access", "draft", "id", "weight", "image", "tags", "layout"]
     static let courseFields = ["title", "description", "level", "offer", "access", "draft", "id", "weight", "image", "tags"]
     static let moduleFields = ["title", "description", "draft", "weight", "image"]
+
+    /// `{{#quiz path.toml}}`: the file beside the lesson, read and converted.
+    func mdbookQuiz(_ reference: String, from path: ContentPath, file: String, line: Int,
+                    diagnostics: inout [Diagnostic]) -> Quiz? {
+        guard let target = path.resolve(reference), knownFiles.contains(target), target.hasSuffix(".toml") else {
+            diagnostics.append(Diagnostic(.error, file: file, line: line,
+                "`{{#quiz \(reference)}}` names no `.toml` file under content/ (paths are relative to this lesson)"))
+            return nil
+        }
+        guard let bytes = try? FileSystem.read(contentDirectory + "/" + target) else {
+            diagnostics.append(Diagnostic(.error, file: file, line: line, "cannot read content/\(target)"))
+            return nil
+        }
+        let stem = ((target as NSString).lastPathComponent as NSString).deletingPathExtension
+        return MdbookQuiz.parse(String(decoding: bytes, as: UTF8.self), file: "content/" + target, id: stem, line: line,
+                                diagnostics: &diagnostics)
+    }
 
     func parse(_ source: SourceFile) -> ParsedSource {
         let file = "content/" + source.path.relative
@@ -54,14 +73,21 @@ struct SourceParser: Sendable {
         let document = MarkdownDocument(markdown: matter.body, lineOffset: matter.bodyLine, rewrite: { reference in
             publish(reference, from: source.path, file: file, anchored: &anchored, diagnostics: &diagnostics)
         }, fenced: { block in
-            guard block.info == "quiz" else { return nil }
+            guard block.info == "quiz" || block.info == "mdbook-quiz" else { return nil }
             guard isLesson else {
                 diagnostics.append(Diagnostic(.error, file: file, line: block.contentLine - 1,
                     "quizzes belong in lessons (a `.md` file inside a course module)"))
                 return ""
             }
-            guard let quiz = QuizParser.parse(block.literal, file: file, line: block.contentLine,
-                                              index: quizzes.count + 1, diagnostics: &diagnostics) else { return "" }
+            let parsedQuiz: Quiz?
+            if block.info == "mdbook-quiz" {
+                parsedQuiz = mdbookQuiz(block.literal, from: source.path, file: file, line: block.contentLine - 1,
+                                        diagnostics: &diagnostics)
+            } else {
+                parsedQuiz = QuizParser.parse(block.literal, file: file, line: block.contentLine,
+                                              index: quizzes.count + 1, diagnostics: &diagnostics)
+            }
+            guard let quiz = parsedQuiz else { return "" }
             if let first = quizzes.first(where: { $0.id == quiz.id }) {
                 diagnostics.append(Diagnostic(.error, file: file, line: quiz.line,
                     "duplicate quiz id `\(quiz.id)` (first on line \(first.line)); give each quiz in a lesson its own `id`"))

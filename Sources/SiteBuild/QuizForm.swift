@@ -37,6 +37,14 @@ enum QuizForm {
             case .numeric:
                 html += "<label class=\"quiz-prompt\" for=\"\(name)\">\(XML.escape(question.prompt))</label>\n"
                 html += "<input class=\"quiz-answer\" type=\"text\" inputmode=\"decimal\" id=\"\(name)\" name=\"\(name)\" autocomplete=\"off\">\n"
+            case .tracing:
+                html += "<fieldset><legend>\(XML.escape(question.prompt))</legend>\n"
+                html += "<pre class=\"quiz-program\"><code>\(XML.escape(question.program ?? ""))</code></pre>\n"
+                html += "<label class=\"quiz-option\"><input type=\"radio\" name=\"\(name)\" value=\"compiles\"> It compiles; it prints:</label>\n"
+                html += "<textarea class=\"quiz-answer\" name=\"\(name)-output\" rows=\"3\" aria-label=\"What the program prints\"></textarea>\n"
+                html += "<label class=\"quiz-option\"><input type=\"radio\" name=\"\(name)\" value=\"fails\"> It does not compile; the error is on line</label>\n"
+                html += "<input class=\"quiz-answer\" type=\"text\" inputmode=\"numeric\" name=\"\(name)-line\" aria-label=\"Line of the error\">\n"
+                html += "</fieldset>\n"
             case .ordering:
                 html += "<fieldset><legend>\(XML.escape(question.prompt)) <span class=\"quiz-hint\">(number them in order)</span></legend>\n<ol class=\"quiz-ordering\">\n"
                 let count = question.options.count

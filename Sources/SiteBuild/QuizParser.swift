@@ -39,7 +39,8 @@ import Yams
 /// ```
 enum QuizParser {
     static let quizFields = ["id", "title", "pass", "attempts", "shuffle", "reveal", "questions"]
-    static let questionFields = ["id", "type", "prompt", "options", "answer", "accept", "pattern", "tolerance", "items", "explain"]
+    static let questionFields = ["id", "type", "prompt", "options", "answer", "accept", "pattern", "tolerance", "items", "explain",
+                                 "program", "compiles", "output", "error_line"]
     static let optionFields = ["text", "correct", "explain"]
 
     /// - Parameters:
@@ -93,7 +94,8 @@ enum QuizParser {
     }
 
     private static func passMark(_ reader: inout FieldReader) -> Double {
-        guard let field = reader.fields["pass"] else { _ = reader.string("pass"); return 1 }
+        // 70 % unless the author says otherwise, a common pass mark on course platforms.
+        guard let field = reader.fields["pass"] else { _ = reader.string("pass"); return 0.7 }
         let raw = reader.string("pass") ?? ""
         let text = raw.trimmingCharacters(in: .whitespaces)
         let percent = text.hasSuffix("%")
@@ -102,7 +104,7 @@ enum QuizParser {
             if (0...1).contains(share) { return share }
         }
         reader.report(.error, line: field.line, "`pass` is `\(raw)`; write a share such as 70% or 0.7")
-        return 1
+        return 0.7
     }
 
     private static func reveal(_ reader: inout FieldReader) -> Quiz.Reveal {
@@ -210,6 +212,19 @@ enum QuizParser {
                 reader.report(.error, line: line, "question `\(id)` is `ordering`; list at least two `items:` in the correct order")
             } else if Set(items).count != items.count {
                 reader.report(.error, line: reader.fields["items"]?.line, "question `\(id)` lists the same item twice")
+            }
+        case .tracing:
+            question.program = reader.string("program")
+            question.compiles = reader.bool("compiles")
+            question.output = reader.string("output")
+            question.errorLine = reader.int("error_line")
+            if (question.program ?? "").isEmpty {
+                reader.report(.error, line: line, "question `\(id)` is `tracing`; give the `program:`")
+            }
+            if question.compiles == nil {
+                reader.report(.error, line: line, "question `\(id)` is `tracing`; say whether it `compiles: true` or `false`")
+            } else if question.compiles == true, question.output == nil {
+                reader.report(.error, line: line, "question `\(id)` compiles; give its `output:`")
             }
         }
         reader.finish(known: questionFields, what: "question field")

@@ -65,6 +65,8 @@ public struct Quiz: Sendable, Codable, Hashable {
 public struct Question: Sendable, Codable, Hashable {
     public enum Kind: String, Sendable, Codable, Hashable, CaseIterable {
         case single, multiple, trueFalse = "true-false", short, numeric, ordering
+        /// mdbook-quiz's Tracing: does this program compile, and what does it print?
+        case tracing
     }
 
     public var id: String
@@ -82,6 +84,11 @@ public struct Question: Sendable, Codable, Hashable {
     /// Ordering: option ids in the correct order.
     public var order: [String]
     public var explanation: String?
+    /// Tracing: the program, whether it compiles, its output, or the line of the error.
+    public var program: String?
+    public var compiles: Bool?
+    public var output: String?
+    public var errorLine: Int?
     public var line: Int
 
     public struct Option: Sendable, Codable, Hashable {

@@ -190,3 +190,126 @@ import Testing
         #expect(clash.build().lines.contains { $0.contains("duplicate quiz id `x`") })
     }
 }
+
+/// Courses written for mdBook keep their quizzes: `{{#quiz file.toml}}`.
+@Suite struct MdbookQuizTests {
+    static let toml = #"""
+        # An mdbook-quiz file
+        [[questions]]
+        id = "immutable"
+        type = "MultipleChoice"
+        prompt.prompt = "What does it mean if a variable `x` is immutable?"
+        prompt.distractors = [
+          "`x` is stored in the immutable region of memory.",
+          'After being defined, `x` can be changed at most once.',  # trailing comma next
+        ]
+        answer.answer = "`x` cannot be changed after being assigned a value."
+        context = """
+        Immutable means "not mutable": SECRET-CONTEXT.
+        """
+
+        [[questions]]
+        type = "ShortAnswer"
+        prompt.prompt = "What is the keyword for declaring a variable?"
+        answer.answer = "SECRET-LET"
+        answer.alternatives = ["SECRET-VAR"]
+
+        [[questions]]
+        type = "Tracing"
+        prompt.program = """
+        fn main() {
+            let x = 1;
+            println!("{x}");
+        }
+        """
+        answer.doesCompile = true
+        answer.stdout = "SECRET-STDOUT"
+        """#
+
+    @Test func anMdbookQuizBecomesAFormAndItsAnswersStayPrivate() throws {
+        var files = TestSite.minimal
+        files["content/courses/course/01-basics/01-one.md"] = "---\ntitle: One\naccess: free\n---\nText.\n\n{{#quiz quiz.toml}}\n"
+        files["content/courses/course/01-basics/quiz.toml"] = Self.toml
+        let site = try TestSite(files)
+        defer { site.remove() }
+        let report = site.build()
+        #expect(report.succeeded, "\(report.lines)")
+        let page = try #require(site.read("dist/courses/course/basics/one/index.html"))
+        #expect(page.contains("data-quiz=\"course/basics/one/quiz\""))
+        #expect(page.contains("What is the keyword for declaring a variable?"))
+        #expect(page.contains("println!(&quot;{x}&quot;);") || page.contains("println!(\"{x}\");"))
+        #expect(!page.contains("{{#quiz"))
+        for secret in ["SECRET-CONTEXT", "SECRET-LET", "SECRET-VAR", "SECRET-STDOUT"] {
+            #expect(!page.contains(secret), "\(secret) leaked")
+        }
+        // The answers file itself is never published.
+        #expect(!site.files(under: "dist").contains { $0.hasSuffix(".toml") })
+
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(try #require(site.read("private/manifest.json")).utf8))
+        let quiz = try #require(manifest.lessons.first { $0.lesson.id == "course/basics/one" }?.lesson.quizzes?.first)
+        #expect(quiz.questions.map(\.kind) == [.single, .short, .tracing])
+        let choice = quiz.questions[0]
+        #expect(choice.options.count == 3)
+        #expect(choice.options.filter(\.correct).map(\.text) == ["`x` cannot be changed after being assigned a value."])
+        #expect(choice.options.map(\.text).contains("After being defined, `x` can be changed at most once."))
+        #expect(choice.explanation == "Immutable means \"not mutable\": SECRET-CONTEXT.\n")
+        #expect(quiz.questions[1].accepted == ["SECRET-LET", "SECRET-VAR"])
+        #expect(quiz.questions[2].compiles == true && quiz.questions[2].output == "SECRET-STDOUT")
+        #expect(quiz.questions[2].program?.contains("let x = 1;") == true)
+    }
+
+    @Test func mistakesNameTheTomlFileAndLine() throws {
+        func errors(_ toml: String?, directive: String = "{{#quiz quiz.toml}}") throws -> [String] {
+            var files = TestSite.minimal
+            files["content/courses/course/01-basics/01-one.md"] = "---\ntitle: One\n---\nText.\n\n\(directive)\n"
+            if let toml { files["content/courses/course/01-basics/quiz.toml"] = toml }
+            let site = try TestSite(files)
+            defer { site.remove() }
+            return site.build().errors.map(\.description)
+        }
+        let toml = "content/courses/course/01-basics/quiz.toml"
+        #expect(try errors("[[questions]]\ntype = \"Essay\"\nprompt.prompt = \"x\"\n")
+            .contains("\(toml):1: error: question 1 has type `Essay`; supported: MultipleChoice, ShortAnswer, Tracing"))
+        #expect(try errors("[[questions]]\ntype = \"ShortAnswer\"\nprompt.prompt = \"unclosed\n")
+            .contains("\(toml):3: error: invalid quiz TOML: a string is not closed with `\"` on its line"))
+        #expect(try errors("[[questions]]\ntype = \"MultipleChoice\"\nprompt.prompt = \"Pick\"\nprompt.distractors = [\"a\"]\n")
+            .contains("\(toml):1: error: question `q1` has no `answer.answer`"))
+        #expect(try errors(nil).contains {
+            $0.hasPrefix("content/courses/course/01-basics/01-one.md:6: error: `{{#quiz quiz.toml}}` names no `.toml` file")
+        })
+    }
+
+    @Test func tomlSubsetReadsWhatQuizFilesUse() throws {
+        let table = try TOMLSubset.parse("""
+            title = 'literal'
+            [meta]
+            count = 3
+            ratio = 0.5
+            flag = true
+            [[items]]
+            name = "one"
+            tags = [ "a",
+              "b", ]
+            [[items]]
+            name = "two"
+            text = \"\"\"
+            line one
+            line two\"\"\"
+            """)
+        #expect(table["title"] == .string("literal"))
+        #expect(table["meta.count"] == .integer(3))
+        #expect(table["meta.ratio"] == .float(0.5))
+        #expect(table["meta.flag"] == .bool(true))
+        let list = table.values["items"]?.array ?? []
+        let items = list.compactMap { $0.table }
+        #expect(items.count == 2)
+        #expect(items.map { $0["name"]?.string } == ["one", "two"])
+        #expect(items[0]["tags"] == .array([.string("a"), .string("b")]))
+        #expect(items[1]["text"] == .string("line one\nline two"))
+        #expect(items.map { $0.lines[""] } == [6, 10])
+        #expect(throws: TOMLSubset.ParseError(line: 2, message: "the key `a` is set twice")) {
+            try TOMLSubset.parse("a = 1\na = 2\n")
+        }
+        #expect(throws: TOMLSubset.ParseError.self) { try TOMLSubset.parse("x = { a = 1 }") }
+    }
+}
