@@ -5,7 +5,7 @@ import SiteModel
 /// what a change touches: each source's signature, content hash and parsed metadata (not its
 /// HTML), and the key of every page and index it wrote.
 struct BuildCache: Sendable {
-    static let formatVersion = 3
+    static let formatVersion = 4
     static let fileName = "build.cache"
 
     /// Hash of everything all pages depend on: config, theme, options, the set of files.
@@ -114,6 +114,11 @@ extension ParsedSource {
             writer.write(link.fragment)
             writer.write(link.line)
         }
+        writer.write(requires.count)
+        for id in requires { writer.write(id) }
+        writer.write(requiresLine)
+        writer.write(availableAfterDays)
+        writer.write(availableFrom)
         // Quizzes are rare and nested: kept as JSON rather than field by field.
         writer.write(quizzes.isEmpty ? nil : String(decoding: (try? JSONEncoder().encode(quizzes)) ?? Data(), as: UTF8.self))
         writer.write(diagnostics.count)
@@ -149,6 +154,10 @@ extension ParsedSource {
             anchoredLinks.append(AnchoredLink(target: try reader.readString(), fragment: try reader.readString(),
                 line: try reader.readInt()))
         }
+        for _ in 0..<(try reader.readInt()) { requires.append(try reader.readString()) }
+        requiresLine = try reader.readOptionalInt()
+        availableAfterDays = try reader.readOptionalInt()
+        availableFrom = try reader.readOptionalString()
         if let json = try reader.readOptionalString() {
             quizzes = (try? JSONDecoder().decode([Quiz].self, from: Data(json.utf8))) ?? []
         }

@@ -13,10 +13,14 @@ extension Manifest {
                         order: index + 1,
                         lessons: module.lessons.map { lesson in
                             order += 1
-                            return LessonEntry(id: lesson.id, title: lesson.page.title, url: context.link(lesson.page.url),
+                            var entry = LessonEntry(id: lesson.id, title: lesson.page.title, url: context.link(lesson.page.url),
                                 order: order, access: lesson.access, duration: lesson.duration,
                                 privatePath: lesson.access == .paid ? String(lesson.page.url.dropFirst()) + "index.html" : nil,
                                 quizzes: lesson.quizzes.isEmpty ? nil : lesson.quizzes)
+                            entry.requires = lesson.requires.isEmpty ? nil : lesson.requires
+                            entry.availableAfterDays = lesson.availableAfterDays
+                            entry.availableFrom = lesson.availableFrom
+                            return entry
                         })
                 })
         }
@@ -55,6 +59,8 @@ extension Manifest {
                 pretty.array(module.lessons) { pretty, lesson in
                     pretty.open("{")
                     pretty.key("access"); pretty.string(lesson.access.rawValue)
+                    if let days = lesson.availableAfterDays { pretty.key("availableAfterDays"); pretty.number(days) }
+                    if let from = lesson.availableFrom { pretty.key("availableFrom"); pretty.string(from) }
                     pretty.key("duration"); pretty.number(lesson.duration)
                     pretty.key("id"); pretty.string(lesson.id)
                     pretty.key("order"); pretty.number(lesson.order)
@@ -62,6 +68,10 @@ extension Manifest {
                     if let quizzes = lesson.quizzes {
                         // Rare and nested: encoded compactly in place (still valid JSON).
                         pretty.key("quizzes"); pretty.json.raw(Self.compact(quizzes))
+                    }
+                    if let requires = lesson.requires {
+                        pretty.key("requires")
+                        pretty.array(requires) { pretty, id in pretty.string(id) }
                     }
                     pretty.key("title"); pretty.string(lesson.title)
                     pretty.key("url"); pretty.string(lesson.url)

@@ -15,6 +15,11 @@ struct ParsedSource: Sendable {
     var anchoredLinks: [AnchoredLink] = []
     /// The lesson's quizzes, answers included (the page shows only the questions).
     var quizzes: [Quiz] = []
+    /// Lesson access rules: prerequisites (with the line they are on) and drip.
+    var requires: [String] = []
+    var requiresLine: Int?
+    var availableAfterDays: Int?
+    var availableFrom: String?
     var diagnostics: [Diagnostic] = []
     /// True when this came from the build cache without its HTML (`page.html` is empty).
     var bodyIsCached = false
@@ -38,7 +43,8 @@ struct SourceParser: Sendable {
     var contentDirectory: String = ""
 
     static let pageFields = ["title", "description", "layout", "date", "draft", "image", "weight", "tags"]
-    static let lessonFields = ["title", "description", "duration", "access", "draft", "id", "weight", "image", "tags", "layout"]
+    static let lessonFields = ["title", "description", "duration", "access", "draft", "id", "weight", "image", "tags", "layout",
+                               "requires", "available_after_days", "available_from"]
     static let courseFields = ["title", "description", "level", "offer", "access", "draft", "id", "weight", "image", "tags"]
     static let moduleFields = ["title", "description", "draft", "weight", "image"]
 
@@ -117,6 +123,14 @@ struct SourceParser: Sendable {
             parsed.duration = fields.int("duration", meaning: "a number of minutes")
             parsed.access = fields.choice("access", as: Access.self)
             parsed.page.layout = fields.string("layout")
+            parsed.requiresLine = fields.fields["requires"]?.line
+            parsed.requires = fields.stringList("requires") ?? []
+            parsed.availableAfterDays = fields.int("available_after_days", meaning: "a number of days")
+            if let days = parsed.availableAfterDays, days < 0 {
+                fields.report(.error, line: fields.fields["available_after_days"]?.line,
+                    "`available_after_days` must be 0 or more (days after enrolment)")
+            }
+            parsed.availableFrom = fields.date("available_from")
             fields.finish(known: Self.lessonFields)
         case .course:
             parsed.id = fields.string("id")

@@ -47,6 +47,8 @@ struct SiteResolver {
         }
 
         var courses: [Course] = []
+
+        var requiresLines: [String: Int] = [:]
         for courseFolder in Set(courseFolders).union(coursesByFolder.keys).sorted() where !hidden(courseFolder) {
             let courseSource = coursesByFolder[courseFolder]
             let courseFile = "content/courses/\(courseFolder)/_index.md"
@@ -75,8 +77,13 @@ struct SiteResolver {
                 module.lessons = (lessonsByModule[moduleFolder] ?? [])
                     .sorted { Self.order($0) < Self.order($1) }
                     .map { source in
-                        Lesson(id: source.id ?? source.path.derivedID, page: source.page,
+                        var lesson = Lesson(id: source.id ?? source.path.derivedID, page: source.page,
                             duration: source.duration ?? 0, access: source.access ?? defaultAccess, quizzes: source.quizzes)
+                        lesson.requires = source.requires
+                        lesson.availableAfterDays = source.availableAfterDays
+                        lesson.availableFrom = source.availableFrom
+                        requiresLines[lesson.id] = source.requiresLine
+                        return lesson
                     }
                 if module.lessons.isEmpty {
                     diagnostics.append(Diagnostic(.warning, file: module.page.source,
@@ -97,12 +104,62 @@ struct SiteResolver {
         }
         checkOffers(courses)
         checkUnique(pages: pages, courses: courses)
+        checkPrerequisites(&courses, lines: requiresLines)
         return Site(config: config, pages: pages, courses: courses)
     }
 
     /// Front-matter `weight` first, then the file name's numeric prefix, then the name.
     private static func order(_ source: ParsedSource) -> (Int, String) {
         (source.page.weight ?? source.path.orderPrefix ?? Int.max, source.path.relative)
+    }
+
+    /// `requires:` entries name lessons (or `lesson#quiz`) that exist; an id without its course
+    /// (`prompts/writing-briefs`) is completed with the lesson's own course. A lesson that
+    /// requires itself, directly or through others, could never open.
+    private mutating func checkPrerequisites(_ courses: inout [Course], lines: [String: Int]) {
+        var byID: [String: Lesson] = [:]
+        for course in courses { for lesson in course.lessons { byID[lesson.id] = lesson } }
+        for courseIndex in courses.indices {
+            let course = courses[courseIndex]
+            for moduleIndex in course.modules.indices {
+                for lessonIndex in course.modules[moduleIndex].lessons.indices {
+                    var lesson = courses[courseIndex].modules[moduleIndex].lessons[lessonIndex]
+                    lesson.requires = lesson.requires.compactMap { entry in
+                        let parts = entry.split(separator: "#", maxSplits: 1).map(String.init)
+                        let target = byID[parts[0]] != nil ? parts[0] : course.id + "/" + parts[0]
+                        guard let required = byID[target] else {
+                            let guess = FieldReader.closest(to: parts[0], in: Array(byID.keys))
+                            diagnostics.append(Diagnostic(.error, file: lesson.page.source, line: lines[lesson.id],
+                                "`requires` names `\(parts[0])`, which is not a lesson id"
+                                    + (guess.map { " (did you mean `\($0)`?)" } ?? "; ids look like `\(course.id)/module/lesson`")))
+                            return nil
+                        }
+                        if parts.count == 2, !required.quizzes.contains(where: { $0.id == parts[1] }) {
+                            diagnostics.append(Diagnostic(.error, file: lesson.page.source, line: lines[lesson.id],
+                                "`requires` names quiz `\(parts[1])` of `\(target)`, which has no quiz with that id"))
+                            return nil
+                        }
+                        return parts.count == 2 ? target + "#" + parts[1] : target
+                    }
+                    courses[courseIndex].modules[moduleIndex].lessons[lessonIndex] = lesson
+                    byID[lesson.id] = lesson
+                }
+            }
+        }
+        // Cycles: follow prerequisites from each lesson; meeting it again means it can never open.
+        for (id, lesson) in byID where !lesson.requires.isEmpty {
+            var stack = lesson.requires.map { String($0.split(separator: "#")[0]) }
+            var seen = Set<String>()
+            while let next = stack.popLast() {
+                if next == id {
+                    diagnostics.append(Diagnostic(.error, file: lesson.page.source, line: lines[id],
+                        "`requires` makes a cycle: `\(id)` ends up requiring itself, so it could never open"))
+                    break
+                }
+                guard seen.insert(next).inserted, let required = byID[next] else { continue }
+                stack += required.requires.map { String($0.split(separator: "#")[0]) }
+            }
+        }
     }
 
     private mutating func checkOffers(_ courses: [Course]) {

@@ -47,6 +47,11 @@ public struct Lesson: Sendable {
     public var access: Access
     /// Quizzes in the lesson, answers included.
     public var quizzes: [Quiz]
+    /// What must be done first: lesson ids (completed) or `lesson-id#quiz-id` (passed).
+    public var requires: [String] = []
+    /// Drip: opens this many days after enrolment, or on this date (YYYY-MM-DD).
+    public var availableAfterDays: Int?
+    public var availableFrom: String?
 
     public init(id: String, page: Page, duration: Int = 0, access: Access = .paid, quizzes: [Quiz] = []) {
         self.id = id

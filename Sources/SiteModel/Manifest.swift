@@ -67,6 +67,10 @@ public struct Manifest: Codable, Sendable {
         public var privatePath: String?
         /// The lesson's quizzes with their answer keys (never published).
         public var quizzes: [Quiz]?
+        /// Access rules beyond `access`: prerequisites and drip (see `Lesson`).
+        public var requires: [String]?
+        public var availableAfterDays: Int?
+        public var availableFrom: String?
 
         public init(id: String, title: String, url: String, order: Int, access: Access, duration: Int, privatePath: String?,
                     quizzes: [Quiz]? = nil) {
