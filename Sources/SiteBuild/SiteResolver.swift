@@ -128,7 +128,10 @@ struct SiteResolver {
                         let parts = entry.split(separator: "#", maxSplits: 1).map(String.init)
                         let target = byID[parts[0]] != nil ? parts[0] : course.id + "/" + parts[0]
                         guard let required = byID[target] else {
-                            let guess = FieldReader.closest(to: parts[0], in: Array(byID.keys))
+                            // Suggest from full ids and from this course's short ones (`module/lesson`).
+                            let prefix = course.id + "/"
+                            let short = byID.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+                            let guess = FieldReader.closest(to: parts[0], in: Array(byID.keys) + short)
                             diagnostics.append(Diagnostic(.error, file: lesson.page.source, line: lines[lesson.id],
                                 "`requires` names `\(parts[0])`, which is not a lesson id"
                                     + (guess.map { " (did you mean `\($0)`?)" } ?? "; ids look like `\(course.id)/module/lesson`")))

@@ -43,7 +43,7 @@ import Testing
         defer { site.remove() }
         let lines = site.build().lines
         #expect(lines.contains(
-            "content/courses/course/01-basics/02-two.md:3: error: `requires` names `basics/onw`, which is not a lesson id; ids look like `course/module/lesson`"),
+            "content/courses/course/01-basics/02-two.md:3: error: `requires` names `basics/onw`, which is not a lesson id (did you mean `basics/one`?)"),
             "\(lines)")
         let quiz = try Self.site(two: "---\ntitle: Two\nrequires: [basics/one#final]\n---\nBody.\n")
         defer { quiz.remove() }
