@@ -5,7 +5,7 @@ import SiteModel
 /// what a change touches: each source's signature, content hash and parsed metadata (not its
 /// HTML), and the key of every page and index it wrote.
 struct BuildCache: Sendable {
-    static let formatVersion = 4
+    static let formatVersion = 5
     static let fileName = "build.cache"
 
     /// Hash of everything all pages depend on: config, theme, options, the set of files.
@@ -114,6 +114,8 @@ extension ParsedSource {
             writer.write(link.fragment)
             writer.write(link.line)
         }
+        writer.write(template.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) })
+        writer.write(brand.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) })
         writer.write(requires.count)
         for id in requires { writer.write(id) }
         writer.write(requiresLine)
@@ -154,6 +156,8 @@ extension ParsedSource {
             anchoredLinks.append(AnchoredLink(target: try reader.readString(), fragment: try reader.readString(),
                 line: try reader.readInt()))
         }
+        template = try reader.readOptionalString().flatMap { try? JSONDecoder().decode(PromptTemplate.self, from: Data($0.utf8)) }
+        brand = try reader.readOptionalString().flatMap { try? JSONDecoder().decode(BrandProfile.self, from: Data($0.utf8)) }
         for _ in 0..<(try reader.readInt()) { requires.append(try reader.readString()) }
         requiresLine = try reader.readOptionalInt()
         availableAfterDays = try reader.readOptionalInt()

@@ -8,6 +8,9 @@ struct ContentPath: Hashable, Sendable {
         case home, page, catalogue, course, module, lesson, updates, post
         /// A lesson placed directly in a course folder instead of a module folder.
         case strayLesson
+        /// A prompt template (`templates/x.md`) and a brand-voice profile (`brand/x.md`): read
+        /// by the build for the AI copy tools, never published as pages.
+        case template, brand
     }
 
     /// Path relative to `content/`, with `/` separators: `courses/ai/01-intro/02-why.md`.
@@ -38,6 +41,8 @@ struct ContentPath: Hashable, Sendable {
         default: break
         }
         if parts.first == "updates" && parts.count == 2 { return isIndex ? .updates : .post }
+        if parts.first == "templates", parts.count == 2, !isIndex { return .template }
+        if parts.first == "brand", parts.count == 2, !isIndex { return .brand }
         return .page
     }
 

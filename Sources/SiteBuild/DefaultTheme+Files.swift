@@ -2367,6 +2367,57 @@ pre {
   color: var(--error, inherit);
 }
 
+/* ---------- Copy templates (gallery and form; see docs/THEME.md) ---------- */
+
+.template-cards {
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr));
+  gap: 1rem;
+  padding: 0;
+  list-style: none;
+}
+
+.template-card {
+  padding: 1rem 1.25rem;
+  border: 1px solid var(--border);
+  border-radius: 0.75rem;
+}
+
+.template-card h3 {
+  margin: 0 0 0.4rem;
+  font-size: 1.05rem;
+}
+
+.template-field label {
+  display: block;
+  font-weight: 600;
+}
+
+.template-field input,
+.template-field textarea,
+.template-field select {
+  width: min(100%, 36rem);
+  margin-top: 0.3rem;
+  padding: 0.45rem 0.6rem;
+  border: 1px solid var(--border);
+  border-radius: 0.4rem;
+  font: inherit;
+  color: inherit;
+  background: transparent;
+}
+
+.template-help,
+.template-optional,
+.template-limits {
+  display: block;
+  color: var(--muted);
+  font-size: 0.925rem;
+}
+
+.template-limit {
+  white-space: nowrap;
+}
+
 """####,
         "assets/site.js": ####"""
 /* Lectern default theme: the few personal or interactive bits of an otherwise static page.
@@ -3646,6 +3697,82 @@ pre {
     </nav>
   </main>
 </div>
+{{> partials/footer}}
+</body>
+</html>
+
+"""####,
+        "template.mustache": ####"""
+<!doctype html>
+<html lang="{{site.language}}">
+<head>
+{{> partials/head}}
+</head>
+<body class="layout-template">
+{{> partials/header}}
+<main id="main" tabindex="-1">
+  <div class="page-body">
+    {{#template}}
+    <header class="page-header">
+      <p class="eyebrow"><a href="{{site.root}}templates/">Templates</a> · {{channelTitle}}</p>
+      <h1>{{title}}</h1>
+      <p class="lead">{{description}}</p>
+    </header>
+    <form class="template-form" data-generate-form data-template="{{id}}" data-variants="{{variants}}" novalidate>
+      {{#inputs}}
+      <p class="template-field">
+        <label for="{{fieldID}}">{{label}}{{^required}} <span class="template-optional">(optional)</span>{{/required}}</label>
+        {{#isText}}<input type="text" id="{{fieldID}}" name="{{name}}" {{#maxLength}}maxlength="{{maxLength}}"{{/maxLength}} {{#required}}required{{/required}}{{#help}} aria-describedby="{{fieldID}}-help"{{/help}}>{{/isText}}
+        {{#isTextarea}}<textarea id="{{fieldID}}" name="{{name}}" rows="4" {{#maxLength}}maxlength="{{maxLength}}"{{/maxLength}} {{#required}}required{{/required}}{{#help}} aria-describedby="{{fieldID}}-help"{{/help}}></textarea>{{/isTextarea}}
+        {{#isNumber}}<input type="text" inputmode="decimal" id="{{fieldID}}" name="{{name}}" {{#required}}required{{/required}}{{#help}} aria-describedby="{{fieldID}}-help"{{/help}}>{{/isNumber}}
+        {{#isChoice}}<select id="{{fieldID}}" name="{{name}}" {{#required}}required{{/required}}{{#help}} aria-describedby="{{fieldID}}-help"{{/help}}>{{^required}}<option value="">—</option>{{/required}}{{#choices}}<option value="{{value}}">{{value}}</option>{{/choices}}</select>{{/isChoice}}
+        {{#help}}<span class="template-help" id="{{fieldID}}-help">{{help}}</span>{{/help}}
+      </p>
+      {{/inputs}}
+      <p class="template-limits">Each of the {{variants}} variants has:
+        {{#outputs}}<span class="template-limit">{{label}} ≤ {{maxChars}} characters</span> {{/outputs}}
+      </p>
+      <p class="template-actions"><button class="button button-primary" type="submit">Generate</button></p>
+      <p class="template-status" role="status" aria-live="polite" data-generate-status></p>
+      <div class="template-results" data-generate-results></div>
+    </form>
+    {{/template}}
+  </div>
+</main>
+{{> partials/footer}}
+</body>
+</html>
+
+"""####,
+        "templates.mustache": ####"""
+<!doctype html>
+<html lang="{{site.language}}">
+<head>
+{{> partials/head}}
+</head>
+<body class="layout-templates">
+{{> partials/header}}
+<main id="main" tabindex="-1">
+  <div class="page-body">
+    <header class="page-header">
+      <h1>{{page.title}}</h1>
+      <p class="lead">{{page.description}}</p>
+    </header>
+    {{#channels}}
+    <section class="template-channel" aria-labelledby="channel-{{channel}}">
+      <h2 id="channel-{{channel}}">{{title}}</h2>
+      <ul class="template-cards">
+        {{#templates}}
+        <li class="template-card">
+          <h3><a href="{{url}}">{{title}}</a></h3>
+          <p>{{description}}</p>
+        </li>
+        {{/templates}}
+      </ul>
+    </section>
+    {{/channels}}
+  </div>
+</main>
 {{> partials/footer}}
 </body>
 </html>

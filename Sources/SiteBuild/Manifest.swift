@@ -29,6 +29,8 @@ extension Manifest {
                 courses: $0.courses)
         }
         self.init(version: "", site: site, courses: courses, offers: offers)
+        templates = context.site.templates.isEmpty ? nil : context.site.templates
+        brands = context.site.brands.isEmpty ? nil : context.site.brands
         // The version is a hash of everything before it (keys are sorted, so it comes last).
         version = String(ContentHash.of(Self.body(of: self).bytes), radix: 16)
     }
@@ -47,6 +49,9 @@ extension Manifest {
         var json = JSONWriter(capacity: manifest.courses.count * 40_000)
         var pretty = PrettyJSON(json: json)
         pretty.open("{")
+        if let brands = manifest.brands {
+            pretty.key("brands"); pretty.json.raw(compact(brands))
+        }
         pretty.key("courses")
         pretty.array(manifest.courses) { pretty, course in
             pretty.open("{")
@@ -104,16 +109,20 @@ extension Manifest {
         pretty.key("baseURL"); pretty.string(manifest.site.baseURL)
         pretty.key("title"); pretty.string(manifest.site.title)
         pretty.close("}")
+        if let templates = manifest.templates {
+            pretty.key("templates"); pretty.json.raw(compact(templates))
+        }
         json = pretty.json
         return json
     }
 }
 
 extension Manifest {
-    static func compact(_ quizzes: [Quiz]) -> String {
+    /// Rare, nested parts (quizzes, templates, brands), encoded compactly in place.
+    static func compact<T: Encodable>(_ values: [T]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(quizzes)) ?? Data("[]".utf8), as: UTF8.self)
+        return String(decoding: (try? encoder.encode(values)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
 

@@ -15,6 +15,9 @@ struct ParsedSource: Sendable {
     var anchoredLinks: [AnchoredLink] = []
     /// The lesson's quizzes, answers included (the page shows only the questions).
     var quizzes: [Quiz] = []
+    /// A prompt template or a brand profile, for files under `templates/` and `brand/`.
+    var template: PromptTemplate?
+    var brand: BrandProfile?
     /// Lesson access rules: prerequisites (with the line they are on) and drip.
     var requires: [String] = []
     var requiresLine: Int?
@@ -71,6 +74,20 @@ struct SourceParser: Sendable {
         let matter = FrontMatter.parse(source.text, file: file, diagnostics: &diagnostics)
         var fields = FieldReader(file: file, fields: matter.fields)
         let kind = source.path.kind
+        if kind == .template || kind == .brand {
+            // Not Markdown pages: a template's body is its prompt, a profile's its notes.
+            var parsed = ParsedSource(path: source.path, page: Page(source: file, url: source.path.url, title: ""))
+            if kind == .template {
+                parsed.template = TemplateParser.template(&fields, body: matter.body, bodyLine: matter.bodyLine,
+                                                          path: source.path, file: file)
+                parsed.page.title = parsed.template?.title ?? ""
+                parsed.page.draft = fields.bool("draft") ?? false
+            } else {
+                parsed.brand = TemplateParser.brand(&fields, body: matter.body, path: source.path)
+            }
+            parsed.diagnostics = diagnostics + fields.diagnostics
+            return parsed
+        }
 
         var anchored: [ParsedSource.AnchoredLink] = []
         var quizzes: [Quiz] = []
@@ -144,6 +161,8 @@ struct SourceParser: Sendable {
             parsed.page.layout = fields.string("layout")
             parsed.page.date = fields.date("date")
             fields.finish(known: Self.pageFields)
+        case .template, .brand:
+            break  // handled before the Markdown (see above)
         }
         parsed.anchoredLinks = anchored
         parsed.diagnostics = diagnostics + fields.diagnostics

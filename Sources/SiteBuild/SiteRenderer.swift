@@ -140,10 +140,76 @@ struct SiteRenderer: Sendable {
             // Every page of a course shows its syllabus or sidebar: they share the course's key.
             for job in firstJob..<jobs.count { jobs[job].key = courseKeys[courseIndex] }
         }
+        jobs += templateJobs()
         let notFound = Page(source: "(404)", url: "/404.html", title: "Page not found",
             description: "The page you asked for is not here.")
         jobs.append(Job(page: notFound, layout: "404", makeValues: { [:] }))
         return jobs
+    }
+
+    /// The template gallery (`/templates/`) and one page per template with its form. The
+    /// prompt is not among the values: it never reaches a page.
+    private func templateJobs() -> [Job] {
+        let templates = context.site.templates
+        guard !templates.isEmpty else { return [] }
+        let renderer = self
+        var galleryKey = ContentHash()
+        for template in templates {
+            for part in [template.id, template.title, template.description, template.channel, template.url] { galleryKey.add(part) }
+        }
+        let gallery = Page(source: "content/templates/_index.md", url: "/templates/", title: "Copy templates",
+            description: "Fill in a form, get copy that fits the channel's limits, in your brand's voice.")
+        var jobs = [Job(page: gallery, layout: "templates", makeValues: {
+            let channels = PromptTemplate.channels.compactMap { channel -> [String: Any & Sendable]? in
+                let inChannel = templates.filter { $0.channel == channel }
+                guard !inChannel.isEmpty else { return nil }
+                return ["channel": channel, "title": Self.channelTitle(channel),
+                        "templates": inChannel.map { renderer.templateSummary($0) }]
+            }
+            return ["channels": channels, "templates": templates.map { renderer.templateSummary($0) }]
+        }, key: galleryKey.value)]
+        for template in templates {
+            // The source file, so the page's incremental key follows the template file's hash.
+            let page = Page(source: template.source, url: template.url, title: template.title, description: template.description)
+            jobs.append(Job(page: page, layout: "template", makeValues: { ["template": renderer.templateValue(template)] }))
+        }
+        return jobs
+    }
+
+    fileprivate func templateSummary(_ template: PromptTemplate) -> [String: Any & Sendable] {
+        ["id": template.id, "title": template.title, "description": template.description, "channel": template.channel,
+         "channelTitle": Self.channelTitle(template.channel), "url": context.link(template.url)]
+    }
+
+    fileprivate func templateValue(_ template: PromptTemplate) -> [String: Any & Sendable] {
+        var value = templateSummary(template)
+        value["variants"] = template.variants
+        value["inputs"] = template.inputs.map { input -> [String: Any & Sendable] in
+            var field: [String: Any & Sendable] = [
+                "name": input.name, "label": input.label, "required": input.required, "fieldID": "template-" + input.name,
+                "isText": input.kind == .text, "isTextarea": input.kind == .textarea, "isChoice": input.kind == .choice,
+                "isNumber": input.kind == .number, "choices": input.choices.map { ["value": $0] },
+            ]
+            if let help = input.help { field["help"] = help }
+            if let maxLength = input.maxLength { field["maxLength"] = maxLength }
+            return field
+        }
+        value["outputs"] = template.outputs.map { output -> [String: Any & Sendable] in
+            ["name": output.name, "label": output.label, "maxChars": output.maxChars]
+        }
+        return value
+    }
+
+    static func channelTitle(_ channel: String) -> String {
+        switch channel {
+        case "ads": "Ads"
+        case "email": "Email"
+        case "social": "Social posts"
+        case "landing": "Landing pages"
+        case "product": "Product copy"
+        case "seo": "Search"
+        default: channel.capitalized
+        }
     }
 
     /// Hash of what a course's syllabus, sidebar and prev/next links show.
@@ -190,6 +256,8 @@ struct SiteRenderer: Sendable {
         case .module: "module"
         case .lesson, .strayLesson: "lesson"
         case .page: "page"
+        case .template: "template"
+        case .brand: "page"
         }
     }
 

@@ -16,6 +16,8 @@ struct SiteResolver {
     mutating func resolve(_ sources: [ParsedSource]) -> Site {
         let visible = sources.filter { includeDrafts || !$0.page.draft }
         var pages: [Page] = []
+        var templates: [PromptTemplate] = []
+        var brands: [BrandProfile] = []
         var coursesByFolder: [String: ParsedSource] = [:]
         var modulesByFolder: [String: ParsedSource] = [:]
         var lessonsByModule: [String: [ParsedSource]] = [:]
@@ -37,6 +39,16 @@ struct SiteResolver {
             case .strayLesson:
                 diagnostics.append(Diagnostic(.error, file: source.page.source,
                     "lesson sits directly in the course folder; move it into a module folder such as content/courses/\(parts[1])/01-basics/"))
+            case .template:
+                guard let template = source.template else { break }
+                if let other = templates.first(where: { $0.id == template.id }) {
+                    diagnostics.append(Diagnostic(.error, file: source.page.source,
+                        "template id `\(template.id)` is also used by \(other.url); give each template its own `id`"))
+                } else {
+                    templates.append(template)
+                }
+            case .brand:
+                if let brand = source.brand { brands.append(brand) }
             }
         }
         // Drafted courses and modules hide everything inside them.
@@ -105,7 +117,10 @@ struct SiteResolver {
         checkOffers(courses)
         checkUnique(pages: pages, courses: courses)
         checkPrerequisites(&courses, lines: requiresLines)
-        return Site(config: config, pages: pages, courses: courses)
+        var site = Site(config: config, pages: pages, courses: courses)
+        site.templates = templates.sorted { ($0.channel, $0.title) < ($1.channel, $1.title) }
+        site.brands = brands.sorted { $0.id < $1.id }
+        return site
     }
 
     /// Front-matter `weight` first, then the file name's numeric prefix, then the name.

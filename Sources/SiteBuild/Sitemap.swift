@@ -12,6 +12,7 @@ enum Sitemap {
             }
         }
         if !urls.contains("/courses/"), !context.site.courses.isEmpty { urls.append("/courses/") }
+        if !context.site.templates.isEmpty { urls += ["/templates/"] + context.site.templates.map(\.url) }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for url in urls.sorted() {

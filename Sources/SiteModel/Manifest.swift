@@ -6,6 +6,9 @@ public struct Manifest: Codable, Sendable {
     public var site: SiteInfo
     public var courses: [CourseEntry]
     public var offers: [OfferEntry]
+    /// Prompt templates (prompts included) and brand-voice profiles, for the generate function.
+    public var templates: [PromptTemplate]?
+    public var brands: [BrandProfile]?
 
     public init(version: String, site: SiteInfo, courses: [CourseEntry], offers: [OfferEntry]) {
         self.version = version

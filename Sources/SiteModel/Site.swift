@@ -4,6 +4,9 @@ public struct Site: Sendable {
     /// Home, pages, the catalogue intro, the updates list and posts (everything but course pages).
     public var pages: [Page]
     public var courses: [Course]
+    /// Prompt templates and brand-voice profiles (the AI copy tools).
+    public var templates: [PromptTemplate] = []
+    public var brands: [BrandProfile] = []
 
     public init(config: SiteConfig, pages: [Page] = [], courses: [Course] = []) {
         self.config = config
