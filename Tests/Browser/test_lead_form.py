@@ -171,6 +171,21 @@ class LeadFormJourney(unittest.TestCase):
         status = form.find_element(By.CSS_SELECTOR, "[data-quiz-status]")
         WebDriverWait(self.driver, 10).until(lambda d: "not available" in status.text)
 
+    def test_a_copy_template_is_a_form_without_its_prompt(self):
+        # The generate function is its own issue: until then the form must say so, not reload.
+        self.driver = chrome()
+        self.driver.get(self.base + "/templates/")
+        self.click(self.driver.find_element(By.CSS_SELECTOR, "a[href='/templates/x-post/']"))
+        WebDriverWait(self.driver, 10).until(EC.url_contains("/templates/x-post/"))
+        form = self.driver.find_element(By.CSS_SELECTOR, "form[data-generate-form]")
+        self.assertNotIn("{{", self.driver.page_source)
+        for field in form.find_elements(By.CSS_SELECTOR, "input[required], textarea[required]"):
+            field.send_keys("Tally")
+        self.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        status = form.find_element(By.CSS_SELECTOR, "[data-generate-status]")
+        WebDriverWait(self.driver, 10).until(lambda d: "not available" in status.text)
+        self.assertTrue(self.driver.current_url.endswith("/templates/x-post/"))
+
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result

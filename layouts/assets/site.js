@@ -672,7 +672,44 @@
     });
   }
 
+  /* ---------- Copy templates ---------- */
+
+  /** The template forms post to the generate function (`POST /api/generate`, its own issue);
+      until it exists the form says so instead of reloading the page. */
+  function setUpTemplateForms() {
+    var forms = doc.querySelectorAll("form[data-generate-form]");
+    Array.prototype.forEach.call(forms, function (form) {
+      var status = form.querySelector("[data-generate-status]");
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        if (typeof fetch !== "function") return;
+        var inputs = {};
+        Array.prototype.forEach.call(form.elements, function (field) {
+          if (field.name) inputs[field.name] = field.value;
+        });
+        if (status) status.textContent = "Generating…";
+        fetch("/api/generate", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "text/event-stream, application/json" },
+          body: JSON.stringify({ template: form.getAttribute("data-template"), inputs: inputs })
+        })
+          .then(function (response) {
+            if (!status) return;
+            if (response.status === 401) status.textContent = "Sign in to generate copy.";
+            else if (response.status === 404 || response.status === 405) status.textContent = "Generation is not available on this site yet.";
+            else if (!response.ok) status.textContent = "The generator could not answer (" + response.status + "). Try again.";
+            else status.textContent = "";
+          })
+          .catch(function () {
+            if (status) status.textContent = "Could not reach the server. Check your connection and try again.";
+          });
+      });
+    });
+  }
+
   function start() {
+    guard(setUpTemplateForms);
     guard(setUpQuizzes);
     guard(setUpSearch);
     guard(setUpAccount);
