@@ -69,6 +69,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "Publish", dependencies: ["SiteBuild"]),
         .target(
             name: "Router",
             dependencies: [
@@ -94,12 +95,14 @@ let package = Package(
                 "SiteBuild",
                 "Router",
                 "Store",
+                "Publish",
                 "LeadsFunction",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SiteBuildTests", dependencies: ["SiteBuild"]),
+        .testTarget(name: "PublishTests", dependencies: ["Publish"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "FunctionTests",

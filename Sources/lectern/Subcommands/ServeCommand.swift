@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Serve the existing output without building first.")
     var noBuild = false
 
+    @Option(help: "Serve the live release of a publishing remote's deploy folder (DIR/current), following each switch.")
+    var releaseDir: String?
+
     @Flag(help: "Rebuild when content/, layouts/ or static/ change and reload open pages.")
     var watch = false
 
@@ -41,14 +44,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let siteDirectory = site.absoluteSite
-        let distDirectory = dist.map(site.absolute) ?? siteDirectory + "/dist"
-        let privateDirectory = privateDir.map(site.absolute) ?? siteDirectory + "/private"
+        // Through the `current` symlink: every request resolves it, so a switch needs no restart.
+        let release = releaseDir.map { site.absolute($0) + "/current" }
+        let distDirectory = release.map { $0 + "/dist" } ?? dist.map(site.absolute) ?? siteDirectory + "/dist"
+        let privateDirectory = release.map { $0 + "/private" } ?? privateDir.map(site.absolute) ?? siteDirectory + "/private"
         let localURL = "http://\(host == "0.0.0.0" ? "localhost" : host == "127.0.0.1" ? "localhost" : host):\(port)"
         let buildOptions = BuildOptions(
             siteDirectory: siteDirectory, outputDirectory: distDirectory, privateDirectory: privateDirectory,
             includeDrafts: site.drafts, baseURL: site.baseURL ?? localURL, incremental: true)
 
-        if !noBuild {
+        if !noBuild && release == nil {
             let report = BuildRunner.run(SiteBuilder(options: buildOptions), steps: BuildPipeline.build, verbose: site.verbose)
             if !report.succeeded && !watch { throw ExitCode.failure }
         }
@@ -81,7 +86,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let names = options.functions.map(\.name).joined(separator: ", ").ifEmpty("none")
         let app = server.makeApplication { [host] port in
-            print("Serving \(distDirectory) on http://\(host):\(port ?? 0) — functions: \(names)")
+            // Written straight to the file descriptor: scripts and supervisors read this line
+            // through a pipe, where `print` would sit in a buffer.
+            FileHandle.standardOutput.write(Data("Serving \(distDirectory) on http://\(host):\(port ?? 0) — functions: \(names)\n".utf8))
         }
         try await app.runService()
     }
