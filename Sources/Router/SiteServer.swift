@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// `lectern serve`: one HTTP server in front of the site and its functions.
 ///
@@ -27,6 +28,9 @@ public final class SiteServer: Sendable {
         public var maxBodyBytes = 1024 * 1024
         public var liveReload = false
         public var runtimeDirectory: String
+        /// A publishing remote's `previews/` folder: `Host: <branch>.preview.<domain>` serves
+        /// `previews/<branch>/dist` (branch names with `/` become `-`).
+        public var previewsDirectory: String?
 
         public init(distDirectory: String, privateDirectory: String, runtimeDirectory: String) {
             self.distDirectory = distDirectory
@@ -80,6 +84,7 @@ struct SiteResponder: HTTPResponder {
     typealias Context = RouterContext
     let options: SiteServer.Options
     let files: StaticFiles
+    let previews: PreviewSites?
     let privateFiles: StaticFiles
     let proxy: FunctionProxy
     let gate: AccessGate
@@ -89,6 +94,7 @@ struct SiteResponder: HTTPResponder {
     init(server: SiteServer) {
         options = server.options
         files = StaticFiles(root: server.options.distDirectory)
+        previews = server.options.previewsDirectory.map(PreviewSites.init(folder:))
         privateFiles = StaticFiles(root: server.options.privateDirectory)
         proxy = FunctionProxy(
             supervisor: server.supervisor, client: server.client,
@@ -147,6 +153,18 @@ struct SiteResponder: HTTPResponder {
     private func site(_ request: Request, path: String, requestID: String) async -> Response {
         guard request.method == .get || request.method == .head else {
             return Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD"])
+        }
+        if let previews, let preview = previews.site(forHost: request.head.authority.map { String($0.prefix { $0 != ":" }) }) {
+            // A preview is a plain static copy: no gating (it has no private output served), never indexed.
+            guard let decoded = StaticFiles.decodedPath(path) else { return Response(status: .badRequest) }
+            var response: Response
+            switch preview.lookup(decoded) {
+            case .file(let file, let stamp): response = preview.respond(file: file, stamp: stamp, urlPath: path, request: request)
+            case .redirect: response = Response(status: .movedPermanently, headers: [.location: "/" + path.drop { $0 == "/" } + "/"])
+            case .notFound, .badPath: response = preview.notFound(request: request)
+            }
+            response.headers[.xRobotsTag] = "noindex"
+            return response
         }
         if options.liveReload, let error = liveReload.currentError {
             return Response(status: .internalServerError,
@@ -226,6 +244,31 @@ struct SiteResponder: HTTPResponder {
         """
 }
 
+/// The preview sites of a publishing remote, one `StaticFiles` per branch, picked by host name.
+final class PreviewSites: Sendable {
+    let folder: String
+    private let sites = Mutex<[String: StaticFiles]>([:])
+
+    init(folder: String) {
+        self.folder = folder
+    }
+
+    /// `feature-x.preview.example.com` → the `feature-x` preview, when it exists.
+    func site(forHost host: String?) -> StaticFiles? {
+        guard let host, let range = host.range(of: ".preview.") else { return nil }
+        let name = String(host[..<range.lowerBound]).lowercased()
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }),
+              !name.contains(".."), FileManager.default.fileExists(atPath: folder + "/" + name + "/dist") else { return nil }
+        return sites.withLock { sites in
+            if let site = sites[name] { return site }
+            let site = StaticFiles(root: folder + "/" + name + "/dist")
+            sites[name] = site
+            return site
+        }
+    }
+}
+
 extension HTTPField.Name {
+    static let xRobotsTag = Self("X-Robots-Tag")!
     static let xLecternAccess = Self("X-Lectern-Access")!
 }

@@ -248,4 +248,40 @@ import Testing
                 "\(outcomes.filter { $0.hasPrefix("BAD") || $0.hasPrefix("ERROR") }.prefix(3))")
         #expect(outcomes.contains("MARKER-A") && outcomes.last == "MARKER-C")
     }
+
+    @Test func previewsAnswerOnTheirOwnHostName() throws {
+        let setup = try PublishTests.Setup()
+        defer { setup.remove() }
+        try setup.commit("Live") { try setup.append("content/about.md", "\nLIVE-TEXT\n") }
+        #expect(try setup.push().status == 0)
+        _ = try PublishTests.run("/usr/bin/git", ["checkout", "-q", "-b", "feature/try"], in: setup.work)
+        try setup.commit("Try") { try setup.append("content/about.md", "\nPREVIEW-TEXT\n") }
+        #expect(try setup.push("HEAD:refs/heads/feature/try").status == 0)
+
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: PublishTests.lectern)
+        server.arguments = ["serve", "--release-dir", setup.deploy, "--no-functions", "--port", "0"]
+        let output = Pipe()
+        server.standardOutput = output
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        var banner = ""
+        let deadline = Date().addingTimeInterval(20)
+        while !banner.contains("functions:"), Date() < deadline {
+            banner += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        let port = try #require(banner.split(separator: ":").compactMap { Int($0.prefix { $0.isNumber }) }.last { $0 > 0 })
+        func fetch(host: String) throws -> String {
+            try PublishTests.run("/usr/bin/curl", ["-s", "-i", "-H", "Host: \(host)", "http://127.0.0.1:\(port)/about/"], in: setup.root).output
+        }
+        let preview = try fetch(host: "feature-try.preview.example.test")
+        #expect(preview.contains("PREVIEW-TEXT"))
+        #expect(preview.lowercased().contains("x-robots-tag: noindex"))
+        let live = try fetch(host: "example.test")
+        #expect(live.contains("LIVE-TEXT") && !live.contains("PREVIEW-TEXT"))
+        #expect(!live.lowercased().contains("x-robots-tag"))
+        // An unknown preview falls back to the live site rather than a folder outside previews/.
+        #expect(try fetch(host: "..%2f.preview.example.test").contains("LIVE-TEXT"))
+    }
 }

@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Serve the existing output without building first.")
     var noBuild = false
 
-    @Option(help: "Serve the live release of a publishing remote's deploy folder (DIR/current), following each switch.")
+    @Option(help: "Serve the live release of a publishing remote's deploy folder (DIR/current), following each switch; branch previews answer on <branch>.preview.<host>.")
     var releaseDir: String?
 
     @Flag(help: "Rebuild when content/, layouts/ or static/ change and reload open pages.")
@@ -65,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.port = port
         options.deadline = .seconds(deadline)
         options.liveReload = watch
+        if let releaseDir { options.previewsDirectory = site.absolute(releaseDir) + "/previews" }
         let openAPI = siteDirectory + "/functions/openapi.json"
         options.openAPIDocument = FileManager.default.fileExists(atPath: openAPI) ? openAPI : nil
         if !noFunctions {
