@@ -214,11 +214,15 @@ import Testing
         let port = try #require(banner.split(separator: ":").compactMap { Int($0.prefix { $0.isNumber }) }.last { $0 > 0 })
         let url = URL(string: "http://127.0.0.1:\(port)/about/")!
 
+        let pushesDone = Flag()
         let fetcher = Task.detached { () -> [String] in
             var outcomes: [String] = []
             let session = URLSession(configuration: .ephemeral)
-            let stop = Date().addingTimeInterval(6)
-            while Date() < stop {
+            // Until the last switch is done and a few more pages have come back (bounded).
+            let limit = Date().addingTimeInterval(60)
+            var after = 0
+            while Date() < limit, after < 25 {
+                if pushesDone.value { after += 1 }
                 do {
                     let (data, response) = try await session.data(from: url)
                     let status = (response as? HTTPURLResponse)?.statusCode ?? 0
@@ -242,6 +246,7 @@ import Testing
             }
             #expect(try setup.push().status == 0)
         }
+        pushesDone.set()
         let outcomes = await fetcher.value
         #expect(outcomes.count > 50)
         #expect(outcomes.filter { $0.hasPrefix("BAD") || $0.hasPrefix("ERROR") }.isEmpty,
@@ -284,4 +289,13 @@ import Testing
         // An unknown preview falls back to the live site rather than a folder outside previews/.
         #expect(try fetch(host: "..%2f.preview.example.test").contains("LIVE-TEXT"))
     }
+}
+
+/// A Bool set once by one task and read by another.
+final class Flag: @unchecked Sendable {
+    // @unchecked: `state` is only touched under `lock`.
+    private let lock = NSLock()
+    private var state = false
+    var value: Bool { lock.lock(); defer { lock.unlock() }; return state }
+    func set() { lock.lock(); state = true; lock.unlock() }
 }
