@@ -248,7 +248,7 @@ import Testing
         }
         pushesDone.set()
         let outcomes = await fetcher.value
-        #expect(outcomes.count > 50)
+        #expect(outcomes.count > 25)  // pages fetched during the switches, and 25 after the last
         #expect(outcomes.filter { $0.hasPrefix("BAD") || $0.hasPrefix("ERROR") }.isEmpty,
                 "\(outcomes.filter { $0.hasPrefix("BAD") || $0.hasPrefix("ERROR") }.prefix(3))")
         #expect(outcomes.contains("MARKER-A") && outcomes.last == "MARKER-C")
