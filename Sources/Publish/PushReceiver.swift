@@ -138,7 +138,7 @@ public struct PushReceiver: Sendable {
     }
 
     @discardableResult
-    static func git(_ arguments: [String], environment: [String: String]) throws -> String {
+    public static func git(_ arguments: [String], environment: [String: String]) throws -> String {
         try run("/usr/bin/git", arguments, environment: environment)
     }
 

@@ -105,24 +105,32 @@ public struct ReleaseStore: Sendable {
 
     /// Runs `body` holding an exclusive lock on the deploy folder, so pushes apply one at a time.
     public func withLock<R>(_ body: () throws -> R) throws -> R {
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let descriptor = open(root + "/.lock", O_CREAT | O_RDWR, 0o644)
-        guard descriptor >= 0 else { throw Failure(description: "cannot open \(root)/.lock") }
-        defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX) == 0 else { throw Failure(description: "cannot lock \(root)/.lock") }
-        defer { flock(descriptor, LOCK_UN) }
+        let descriptor = try lock()
+        defer { unlock(descriptor) }
         return try body()
     }
 
     /// `withLock` for async work (the lock is held by this process while `body` runs).
     public func withLockAsync<R>(_ body: () async throws -> R) async throws -> R {
+        let descriptor = try lock()
+        defer { unlock(descriptor) }
+        return try await body()
+    }
+
+    private func lock() throws -> Int32 {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let descriptor = open(root + "/.lock", O_CREAT | O_RDWR, 0o644)
         guard descriptor >= 0 else { throw Failure(description: "cannot open \(root)/.lock") }
-        defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX) == 0 else { throw Failure(description: "cannot lock \(root)/.lock") }
-        defer { flock(descriptor, LOCK_UN) }
-        return try await body()
+        guard flock(descriptor, LOCK_EX) == 0 else {
+            close(descriptor)
+            throw Failure(description: "cannot lock \(root)/.lock")
+        }
+        return descriptor
+    }
+
+    private func unlock(_ descriptor: Int32) {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 
     /// Times keep their milliseconds: releases are ordered by time, and two pushes can land

@@ -161,7 +161,7 @@ struct SiteResponder: HTTPResponder {
             switch preview.lookup(decoded) {
             case .file(let file, let stamp): response = preview.respond(file: file, stamp: stamp, urlPath: path, request: request)
             case .redirect: response = Response(status: .movedPermanently, headers: [.location: "/" + path.drop { $0 == "/" } + "/"])
-            case .notFound, .badPath: response = preview.notFound(request: request)
+            case .notFound: response = preview.notFound(request: request)
             }
             response.headers[.xRobotsTag] = "noindex"
             return response
@@ -183,8 +183,6 @@ struct SiteResponder: HTTPResponder {
                             body: .init(byteBuffer: ByteBuffer(string: "Bad path\n")))
         }
         switch files.lookup(decoded) {
-        case .badPath:
-            return Response(status: .badRequest)
         case .notFound:
             return files.notFound(request: request)
         case .redirect:

@@ -16,7 +16,6 @@ final class StaticFiles: Sendable {
         case file(path: String, stamp: FileStamp)
         case redirect(location: String)
         case notFound
-        case badPath
     }
 
     struct Cached: Sendable {

@@ -146,7 +146,6 @@ enum QuizParser {
         switch kind {
         case .single, .multiple:
             question.options = options(&reader, question: id, file: file, yamlLine: yamlLine)
-            let correct = question.options.filter(\.correct).count
             if let answer = reader.fields["answer"] {
                 // `answer:` naming an option's text (or a list of them) instead of `correct: true`.
                 let names = answer.node.sequence?.compactMap { $0.scalar?.string } ?? answer.node.scalar.map { [$0.string] } ?? []
@@ -168,7 +167,6 @@ enum QuizParser {
             } else if kind == .multiple, total == 0 {
                 reader.report(.error, line: line, "question `\(id)` has no correct option; mark at least one `correct: true`")
             }
-            _ = correct
         case .trueFalse:
             guard let answer = reader.bool("answer") else {
                 if reader.fields["answer"] == nil {

@@ -30,7 +30,8 @@ struct RemoteCommand: AsyncParsableCommand {
             let repository = absolute(path)
             let deploy = absolute(siteDir)
             if !FileManager.default.fileExists(atPath: repository + "/HEAD") {
-                _ = try PushReceiverShell.git(["init", "--bare", "--quiet", "--initial-branch=\(branch)", repository])
+                try PushReceiver.git(["init", "--bare", "--quiet", "--initial-branch=\(branch)", repository],
+                                     environment: ProcessInfo.processInfo.environment)
             }
             try FileManager.default.createDirectory(atPath: deploy + "/releases", withIntermediateDirectories: true)
             let lectern = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
@@ -118,22 +119,6 @@ struct ReleasesCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
-    }
-}
-
-enum PushReceiverShell {
-    static func git(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("git \(arguments.first ?? ""): " + String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-        }
-        return ""
     }
 }
 
