@@ -18,6 +18,9 @@ struct FunctionProxy: Sendable {
     let logger: Logger
 
     /// Headers that describe one connection, not the message (RFC 9110 §7.6.1).
+    /// Largest response body read whole before replying (see `forward`).
+    static let collectLimit = 8 << 20
+
     static let hopByHop: Set<String> = [
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
         "te", "trailer", "transfer-encoding", "upgrade",
@@ -57,8 +60,16 @@ struct FunctionProxy: Sendable {
         }
 
         let response: HTTPClientResponse
+        var collected: ByteBuffer?
         do {
             response = try await client.execute(outbound, deadline: .now() + deadline, logger: nil)
+            // A body of known, bounded length is read whole before anything is sent, so a function
+            // that dies mid-body yields a clean 503 the client can retry, never a truncated reply.
+            // Bodies without a length (server-sent events) stream as they are written.
+            if let length = response.headers.first(name: "content-length").flatMap({ Int($0) }),
+               length <= Self.collectLimit {
+                collected = try await response.body.collect(upTo: length)
+            }
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw APIError(.gatewayTimeout, code: "function_timeout",
                            message: "The \(name) service took too long to answer. Try again.")
@@ -80,7 +91,9 @@ struct FunctionProxy: Sendable {
         }
         headers[.xRequestID] = requestID
         let status = HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase)
-        // Streamed, not collected: server-sent events (generation) arrive as they are written.
+        if let collected {
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: collected))
+        }
         return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: response.body))
     }
 }
