@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "lectern", targets: ["lectern"]),
         .executable(name: "leads", targets: ["leads"]),
         .executable(name: "access", targets: ["access"]),
+        .executable(name: "auth", targets: ["auth"]),
         .library(name: "SiteBuild", targets: ["SiteBuild"]),
         .library(name: "FunctionKit", targets: ["FunctionKit"]),
     ],
@@ -28,12 +29,22 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        // Accounts: bcrypt and TOTP (hummingbird-auth), HMAC/SHA-2/AES-GCM/Ed25519 (swift-crypto),
+        // signed API tokens and OpenID id-tokens (jwt-kit).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
     ],
     targets: [
         // Debian's libcmark-gfm (+ extensions): the GitHub-flavoured Markdown reference parser.
         .systemLibrary(
             name: "CCmarkGFM",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // Debian's libcurl (OpenSSL flavour): the SMTP client behind Mail's SMTPMailer.
+        .systemLibrary(
+            name: "CCurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "SiteModel"),
         .target(
@@ -70,6 +81,29 @@ let package = Package(
             ]
         ),
         .target(name: "Publish", dependencies: ["SiteBuild"]),
+        // Sign in with Google and Microsoft: OpenID Connect code flow with PKCE and id-token checks.
+        .target(
+            name: "OpenIDConnect",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Account emails: SMTP through libcurl, or an outbox folder in development.
+        .target(name: "Mail", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
+        // Who is calling: sessions, API tokens, roles, CSRF. Every function that needs a user uses it.
+        .target(
+            name: "Accounts",
+            dependencies: [
+                "FunctionKit", "Store",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
         .target(
             name: "Router",
             dependencies: [
@@ -89,6 +123,22 @@ let package = Package(
         .executableTarget(name: "leads", dependencies: ["LeadsFunction"], path: "functions/leads/Main"),
         .target(name: "AccessFunction", dependencies: ["FunctionKit", "SiteModel", "Store", .product(name: "HTTPTypes", package: "swift-http-types")], path: "functions/access/Sources"),
         .executableTarget(name: "access", dependencies: ["AccessFunction"], path: "functions/access/Main"),
+        .target(
+            name: "AuthFunction",
+            dependencies: [
+                "FunctionKit", "Store", "Accounts", "Mail", "OpenIDConnect",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "functions/auth/Sources",
+            resources: [.copy("Resources/common-passwords.txt")]
+        ),
+        .executableTarget(name: "auth", dependencies: ["AuthFunction"], path: "functions/auth/Main"),
         .executableTarget(
             name: "lectern",
             dependencies: [
@@ -103,12 +153,28 @@ let package = Package(
         ),
         .testTarget(name: "SiteBuildTests", dependencies: ["SiteBuild"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish"]),
+        .testTarget(
+            name: "OpenIDConnectTests",
+            dependencies: [
+                "OpenIDConnect",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "FunctionKit", "LeadsFunction", "AccessFunction", "Store",
+                "FunctionKit", "LeadsFunction", "AccessFunction", "AuthFunction", "Accounts", "Mail", "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ]

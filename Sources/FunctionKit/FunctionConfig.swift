@@ -17,6 +17,11 @@ public struct FunctionConfig: Sendable {
         public let variable: String
         public let message: String
         public var description: String { "\(variable): \(message)" }
+
+        public init(variable: String, message: String) {
+            self.variable = variable
+            self.message = message
+        }
     }
 
     /// The function's name (`leads`); labels logs and metrics.
