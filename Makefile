@@ -1,8 +1,8 @@
 # Lectern: the two commands a newcomer needs are `make run` and `make test`.
 SWIFT ?= swift
 PORT ?= 8080
-APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev
-TEST_APT_PACKAGES = postgresql-15 chromium chromium-driver
+APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev
+TEST_APT_PACKAGES = postgresql-15 chromium chromium-driver python3-aiosmtpd
 
 .PHONY: run test test-deps build site deps theme bench clean
 

@@ -60,6 +60,16 @@ public struct Authenticator: Sendable {
         return caller
     }
 
+    /// Account management (password, two-factor, deletion, minting API tokens) is for a person
+    /// at a browser: an API access token cannot do it, so a leaked token cannot entrench itself.
+    public func requireSession(_ request: Request, context: FunctionContext) async throws -> Caller {
+        let caller = try await requireCaller(request, context: context)
+        guard case .session = caller.credential else {
+            throw APIError(.forbidden, code: "session_required", message: "Do this from the account page, signed in with your browser, not with an API token.")
+        }
+        return caller
+    }
+
     /// Refuses a state change sent from another site: by `Sec-Fetch-Site` where the browser
     /// sends it, else by `Origin`. Programs that send neither (curl, SDKs) are not browsers and
     /// carry no ambient cookie worth forging.

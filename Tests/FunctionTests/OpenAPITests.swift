@@ -1,4 +1,5 @@
 import AccessFunction
+import AuthFunction
 @testable import FunctionKit
 import Foundation
 import Hummingbird
@@ -15,6 +16,7 @@ import Testing
     static var functions: [(String, AddRoutes)] { [
         (LeadsFunction.name, LeadsFunction.addRoutes),
         (AccessFunction.name, AccessFunction.addRoutes),
+        (AuthFunction.name, AuthFunction.addRoutes),
     ] }
 
     static func document() throws -> [String: Any] {

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import Accounts
 import LeadsFunction
 import Store
 
 /// Every function's migrations, in one place for `lectern migrate`.
 enum FunctionMigrations {
-    static let all: [MigrationSet] = [LeadsFunction.migrations]
+    static let all: [MigrationSet] = [LeadsFunction.migrations, AccountsSchema.migrations]
 }
 
 /// Flags for commands that open the store.

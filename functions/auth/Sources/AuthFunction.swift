@@ -4,6 +4,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Mail
+import OpenIDConnect
+import AsyncHTTPClient
 import Store
 
 /// Accounts and sign-in: `/api/auth/…` (see docs/AUTH.md).
@@ -44,6 +46,8 @@ public enum AuthFunction {
         TokenRoutes(services: services, signIn: signIn).add(to: routes)
         PrivacyRoutes(services: services).add(to: routes)
         AdminRoutes(services: services, environment: environment).add(to: routes)
+        ProviderRoutes(services: services, providers: OIDCProviderConfig.fromEnvironment(config.environment),
+                       httpClient: HTTPClient.shared).add(to: routes)
     }
 
     /// bcrypt's cost: 12 unless `PASSWORD_HASH_COST` says otherwise (10–15; each step doubles

@@ -28,11 +28,12 @@ struct PasswordRoutes: Sendable {
 
     /// Rotates the session (a new cookie) and signs out every other one.
     func change(_ request: Request, _ context: FunctionContext) async throws -> Response {
-        let caller = try await services.authenticator.requireCaller(request, context: context)
+        let caller = try await services.authenticator.requireSession(request, context: context)
         let body = try await services.decode(Change.self, request)
         guard let user = try await services.store.withDatabase({ db in try await UserRecord.find(id: caller.userID, on: db) }) else {
             throw APIError(.unauthorized, code: "not_signed_in", message: "Sign in first.")
         }
+        try await services.limit(AuthServices.Limits.codePerAccount, user.id)
         if let stored = user.passwordHash {
             guard try await services.hasher.verify(body.currentPassword, against: stored).matches else {
                 try await services.audit.record("password_change_failed", userID: user.id, ip: context.clientAddress)

@@ -50,7 +50,7 @@ struct PrivacyRoutes: Sendable {
     /// newsletter entry). The security log keeps its events under the account's random id, with
     /// addresses and IPs removed: it records what happened, no longer to whom.
     func delete(_ request: Request, _ context: FunctionContext) async throws -> Response {
-        let caller = try await services.authenticator.requireCaller(request, context: context)
+        let caller = try await services.authenticator.requireSession(request, context: context)
         let body = try await services.decode(DeleteBody.self, request)
         guard let user = try await services.store.withDatabase({ db in try await UserRecord.find(id: caller.userID, on: db) }) else {
             throw APIError(.unauthorized, code: "not_signed_in", message: "Sign in first.")

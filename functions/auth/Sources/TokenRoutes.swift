@@ -25,7 +25,11 @@ struct TokenRoutes: Sendable {
 
     /// With a signed-in browser session, or with email + password (+ the 2FA code when on).
     func issue(_ request: Request, _ context: FunctionContext) async throws -> Response {
+        // A browser session may mint tokens; an access token may not mint its own successors.
         if let caller = try await services.authenticator.caller(request, context: context) {
+            guard case .session = caller.credential else {
+                throw APIError(.forbidden, code: "session_required", message: "Use your refresh token to get a new access token.")
+            }
             return try await tokens(for: caller.userID, family: nil, context: context)
         }
         let body = try await services.decode(PasswordGrant.self, request)

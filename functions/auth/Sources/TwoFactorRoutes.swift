@@ -18,7 +18,7 @@ struct TwoFactorRoutes: Sendable {
     }
 
     func signedInUser(_ request: Request, _ context: FunctionContext) async throws -> UserRecord {
-        let caller = try await services.authenticator.requireCaller(request, context: context)
+        let caller = try await services.authenticator.requireSession(request, context: context)
         guard let user = try await services.store.withDatabase({ db in try await UserRecord.find(id: caller.userID, on: db) }) else {
             throw APIError(.unauthorized, code: "not_signed_in", message: "Sign in first.")
         }
