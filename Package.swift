@@ -81,6 +81,8 @@ let package = Package(
             ]
         ),
         .target(name: "Publish", dependencies: ["SiteBuild"]),
+        // `lectern deploy nginx|systemd`: production configuration for one host.
+        .target(name: "Deploy", dependencies: ["SiteModel"]),
         // Sign in with Google and Microsoft: OpenID Connect code flow with PKCE and id-token checks.
         .target(
             name: "OpenIDConnect",
@@ -146,6 +148,7 @@ let package = Package(
                 "Router",
                 "Store",
                 "Publish",
+                "Deploy",
                 "LeadsFunction",
                 "Accounts",
                 .product(name: "Logging", package: "swift-log"),
@@ -154,6 +157,7 @@ let package = Package(
         ),
         .testTarget(name: "SiteBuildTests", dependencies: ["SiteBuild"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish"]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy"]),
         .testTarget(
             name: "OpenIDConnectTests",
             dependencies: [

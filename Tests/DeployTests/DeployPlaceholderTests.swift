@@ -1,0 +1,4 @@
+import Deploy
+import Testing
+
+@Suite struct DeployPlaceholderTests {}
