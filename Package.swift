@@ -92,6 +92,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Learning: access rules, quiz grading, progress, entitlements and certificates in the store.
+        .target(
+            name: "Learning",
+            dependencies: [
+                "SiteModel", "Store",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
         // Account emails: SMTP through libcurl, or an outbox folder in development.
         .target(name: "Mail", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
         // Who is calling: sessions, API tokens, roles, CSRF. Every function that needs a user uses it.
@@ -158,6 +166,14 @@ let package = Package(
         .testTarget(name: "SiteBuildTests", dependencies: ["SiteBuild"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish"]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy"]),
+        .testTarget(
+            name: "MailTests",
+            dependencies: [
+                "Mail",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "OpenIDConnectTests",
             dependencies: [

@@ -68,7 +68,8 @@ struct CurlSMTPTransfer: Sendable {
                 var reason = String(cString: curl_easy_strerror(result))
                 let detail = String(cString: errorBuffer)
                 if !detail.isEmpty && detail != reason { reason += ": \(detail)" }
-                if reply != 0 { reason += " (last server reply \(reply))" }
+                // A 4xx or 5xx reply says what the server objected to (550: no such mailbox, …).
+                if reply >= 400 { reason += " (server replied \(reply))" }
                 throw MailError.deliveryFailed(server: server.description, reason: reason)
             }
         }

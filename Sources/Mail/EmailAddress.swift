@@ -7,9 +7,9 @@ import Foundation
 /// what sign-up forms accept, and it is safe to put in a header or an SMTP command as it is.
 public struct EmailAddress: Sendable, Hashable {
     /// The name shown beside the address, if any (`Ada Lovelace`).
-    public var displayName: String?
+    public let displayName: String?
     /// The `local@domain` part, used in the SMTP envelope.
-    public var address: String
+    public let address: String
 
     /// Parses `text` as `local@domain` or `Name <local@domain>`.
     /// - Parameters:
@@ -24,6 +24,8 @@ public struct EmailAddress: Sendable, Hashable {
             spec = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
             let name = Self.unquoted(trimmed[..<open].trimmingCharacters(in: .whitespaces))
             displayName = name.isEmpty ? nil : name
+        } else {
+            displayName = nil
         }
         if let reason = Self.problem(with: spec) {
             throw MailError.invalidAddress(field: field, address: trimmed, reason: reason)
@@ -33,6 +35,7 @@ public struct EmailAddress: Sendable, Hashable {
 
     /// The part after `@`, which also names the sender's host in `Message-ID`.
     public var domain: Substring {
+        // The initializer accepts only addresses with exactly one "@".
         address[address.index(after: address.lastIndex(of: "@")!)...]
     }
 

@@ -33,6 +33,8 @@ public struct SMTPMailer: Mailer {
         self.timeout = timeout
     }
 
+    /// Submits `email`; cancelling the calling task does not stop a delivery under way, which
+    /// ends within `timeout` either way.
     public func send(_ email: Email) async throws {
         let message = try email.renderMessage()
         let (sender, recipient) = try email.envelope()

@@ -61,7 +61,9 @@ public struct SMTPURL: Sendable, Equatable, CustomStringConvertible {
             throw Self.invalid(username == nil ? "has a password but no user name" : "has a user name but no password")
         }
 
-        var security: Security = scheme == "smtps" ? .implicitTLS : .startTLSIfOffered
+        // With credentials, STARTTLS is required by default: a server (or a man in the middle)
+        // that drops the offer must not get the password in the clear. `starttls=off` opts out.
+        var security: Security = scheme == "smtps" ? .implicitTLS : (username == nil ? .startTLSIfOffered : .startTLSRequired)
         for item in components.queryItems ?? [] {
             guard item.name.lowercased() == "starttls" else {
                 throw Self.invalid("has the unknown option '\(item.name)'; only starttls=required|off is understood")
