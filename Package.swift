@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "leads", targets: ["leads"]),
         .executable(name: "access", targets: ["access"]),
         .executable(name: "auth", targets: ["auth"]),
+        .executable(name: "progress", targets: ["progress"]),
         .library(name: "SiteBuild", targets: ["SiteBuild"]),
         .library(name: "FunctionKit", targets: ["FunctionKit"]),
     ],
@@ -149,6 +150,15 @@ let package = Package(
             resources: [.copy("Resources/common-passwords.txt")]
         ),
         .executableTarget(name: "auth", dependencies: ["AuthFunction"], path: "functions/auth/Main"),
+        .target(
+            name: "ProgressFunction",
+            dependencies: [
+                "FunctionKit", "Store", "Accounts", "Learning", "SiteModel",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "functions/progress/Sources"
+        ),
+        .executableTarget(name: "progress", dependencies: ["ProgressFunction"], path: "functions/progress/Main"),
         .executableTarget(
             name: "lectern",
             dependencies: [
@@ -192,7 +202,7 @@ let package = Package(
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "FunctionKit", "LeadsFunction", "AccessFunction", "AuthFunction", "Accounts", "Mail", "Store",
+                "FunctionKit", "LeadsFunction", "AccessFunction", "AuthFunction", "ProgressFunction", "Learning", "Accounts", "Mail", "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

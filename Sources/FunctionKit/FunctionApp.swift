@@ -37,12 +37,22 @@ public enum FunctionApp {
         migrations: MigrationSet?,
         routes addRoutes: (FunctionRoutes, FunctionEnvironment) throws -> Void
     ) async throws -> some ApplicationProtocol {
+        try await build(config: config, migrationSets: migrations.map { [$0] } ?? [], routes: addRoutes)
+    }
+
+    /// The same, for a function that also needs tables another function owns (the accounts'
+    /// `users`, say): every set is applied in order, each version once whoever gets there first.
+    public static func build(
+        config: FunctionConfig,
+        migrationSets: [MigrationSet],
+        routes addRoutes: (FunctionRoutes, FunctionEnvironment) throws -> Void
+    ) async throws -> some ApplicationProtocol {
         var logger = Logger(label: "lectern.\(config.name)")
         logger[metadataKey: "function"] = .string(config.name)
         let store = try await Store.open(config.database, logger: logger)
         do {
-            if let migrations {
-                try await Migrator(store: store, logger: logger).migrate([migrations])
+            if !migrationSets.isEmpty {
+                try await Migrator(store: store, logger: logger).migrate(migrationSets)
             }
             let (router, _) = try makeRouter(config: config, store: store, logger: logger, routes: addRoutes)
             let address: BindAddress = switch config.listen {

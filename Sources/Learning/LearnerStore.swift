@@ -1,0 +1,210 @@
+import Foundation
+import SQLKit
+import Store
+
+/// Learning records in the store, for the progress function, the access check and the CLI.
+public struct LearnerStore: Sendable {
+    public struct Attempt: Sendable, Equatable {
+        public let id: String
+        public let number: Int
+        public let score: Double
+        public let passed: Bool
+        public let result: Grader.Result
+        public let createdAt: Int
+    }
+
+    public struct Certificate: Sendable, Equatable, Codable {
+        public let id: String
+        public let userID: String
+        public let courseID: String
+        public let name: String
+        public let courseTitle: String
+        public let issuedAt: Int
+    }
+
+    public let store: Store
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    public static func now() -> Int { Int(Date().timeIntervalSince1970) }
+
+    public func state(userID: String, readsEverything: Bool = false) async throws -> LearnerState {
+        try await store.withDatabase { db in
+            let offers = try await db.raw("SELECT offer_id FROM entitlements WHERE user_id = \(bind: userID) AND revoked_at IS NULL").all()
+                .map { try $0.decode(column: "offer_id", as: String.self) }
+            let enrolments = try await db.raw("SELECT course_id, enrolled_at FROM enrolments WHERE user_id = \(bind: userID)").all()
+                .map { (try $0.decode(column: "course_id", as: String.self), try $0.decode(column: "enrolled_at", as: Int.self)) }
+            let completed = try await db.raw("SELECT lesson_id FROM lesson_completions WHERE user_id = \(bind: userID)").all()
+                .map { try $0.decode(column: "lesson_id", as: String.self) }
+            let passed = try await db.raw("SELECT DISTINCT lesson_id, quiz_id FROM quiz_attempts WHERE user_id = \(bind: userID) AND passed = 1").all()
+                .map { try $0.decode(column: "lesson_id", as: String.self) + "#" + $0.decode(column: "quiz_id", as: String.self) }
+            return LearnerState(userID: userID, offers: Set(offers), enrolledAt: Dictionary(enrolments) { first, _ in first },
+                                completedLessons: Set(completed), passedQuizzes: Set(passed), readsEverything: readsEverything)
+        }
+    }
+
+    /// Enrols on first contact with a course; the first time is kept (drip counts from it).
+    public func enrol(userID: String, courseID: String, at now: Int = LearnerStore.now(), on db: (any SQLDatabase)? = nil) async throws {
+        let insert: @Sendable (any SQLDatabase) async throws -> Void = { db in
+            try await db.raw("""
+                INSERT INTO enrolments (user_id, course_id, enrolled_at) VALUES (\(bind: userID), \(bind: courseID), \(bind: now))
+                ON CONFLICT (user_id, course_id) DO NOTHING
+                """).run()
+        }
+        if let db { try await insert(db) } else { try await store.withDatabase(insert) }
+    }
+
+    /// Idempotent both ways: completing twice keeps the first time; un-completing an open lesson
+    /// does nothing.
+    public func setCompleted(_ completed: Bool, userID: String, lessonID: String, courseID: String, at now: Int = LearnerStore.now()) async throws {
+        try await store.transaction { db in
+            try await enrol(userID: userID, courseID: courseID, at: now, on: db)
+            if completed {
+                try await db.raw("""
+                    INSERT INTO lesson_completions (user_id, lesson_id, course_id, completed_at)
+                    VALUES (\(bind: userID), \(bind: lessonID), \(bind: courseID), \(bind: now))
+                    ON CONFLICT (user_id, lesson_id) DO NOTHING
+                    """).run()
+            } else {
+                try await db.raw("DELETE FROM lesson_completions WHERE user_id = \(bind: userID) AND lesson_id = \(bind: lessonID)").run()
+            }
+        }
+    }
+
+    public func visit(userID: String, lessonID: String, courseID: String, at now: Int = LearnerStore.now()) async throws {
+        try await store.transaction { db in
+            try await enrol(userID: userID, courseID: courseID, at: now, on: db)
+            try await db.raw("""
+                INSERT INTO last_visits (user_id, course_id, lesson_id, visited_at) VALUES (\(bind: userID), \(bind: courseID), \(bind: lessonID), \(bind: now))
+                ON CONFLICT (user_id, course_id) DO UPDATE SET lesson_id = excluded.lesson_id, visited_at = excluded.visited_at
+                """).run()
+        }
+    }
+
+    /// Course id → the last lesson visited.
+    public func lastVisits(userID: String) async throws -> [String: String] {
+        try await store.withDatabase { db in
+            let rows = try await db.raw("SELECT course_id, lesson_id FROM last_visits WHERE user_id = \(bind: userID)").all()
+            return Dictionary(try rows.map { (try $0.decode(column: "course_id", as: String.self), try $0.decode(column: "lesson_id", as: String.self)) }) { first, _ in first }
+        }
+    }
+
+    public func attempts(userID: String, lessonID: String, quizID: String) async throws -> [Attempt] {
+        try await store.withDatabase { db in
+            try await db.raw("""
+                SELECT * FROM quiz_attempts WHERE user_id = \(bind: userID) AND lesson_id = \(bind: lessonID) AND quiz_id = \(bind: quizID)
+                ORDER BY number
+                """).all().map(Self.attempt)
+        }
+    }
+
+    static func attempt(_ row: any SQLRow) throws -> Attempt {
+        let resultText = try row.decode(column: "result", as: String.self)
+        let result = try JSONDecoder().decode(Grader.Result.self, from: Data(resultText.utf8))
+        return Attempt(id: try row.decode(column: "id", as: String.self), number: try row.decode(column: "number", as: Int.self),
+                       score: try row.decode(column: "score", as: Double.self), passed: try row.decode(column: "passed", as: Int.self) == 1,
+                       result: result, createdAt: try row.decode(column: "created_at", as: Int.self))
+    }
+
+    public enum AttemptOutcome: Sendable {
+        case recorded(Attempt)
+        /// The same `Idempotency-Key` was seen before: the attempt it recorded.
+        case replayed(Attempt)
+        case noAttemptsLeft(limit: Int)
+    }
+
+    /// Stores a graded attempt with its answers; numbers attempts; refuses past the limit; a
+    /// resent request (same idempotency key) gets the first answer back and stores nothing.
+    public func record(userID: String, courseID: String, lessonID: String, quizID: String, limit: Int?,
+                       answers: [String: QuizAnswer], result: Grader.Result, idempotencyKey: String?,
+                       at now: Int = LearnerStore.now()) async throws -> AttemptOutcome {
+        let encoded = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        return try await store.transaction { db in
+            if let idempotencyKey, let row = try await db.raw("""
+                SELECT * FROM quiz_attempts WHERE user_id = \(bind: userID) AND idempotency_key = \(bind: idempotencyKey)
+                """).first() {
+                return .replayed(try Self.attempt(row))
+            }
+            let count = try await db.raw("""
+                SELECT COUNT(*) AS n FROM quiz_attempts WHERE user_id = \(bind: userID) AND lesson_id = \(bind: lessonID) AND quiz_id = \(bind: quizID)
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            if let limit, count >= limit { return .noAttemptsLeft(limit: limit) }
+            try await enrol(userID: userID, courseID: courseID, at: now, on: db)
+            let id = UUID().uuidString.lowercased()
+            try await db.raw("""
+                INSERT INTO quiz_attempts (id, user_id, lesson_id, quiz_id, number, score, passed, result, idempotency_key, created_at)
+                VALUES (\(bind: id), \(bind: userID), \(bind: lessonID), \(bind: quizID), \(bind: count + 1), \(bind: result.score),
+                        \(bind: result.passed ? 1 : 0), \(bind: encoded), \(bind: idempotencyKey), \(bind: now))
+                """).run()
+            for (questionID, answer) in answers {
+                try await db.raw("""
+                    INSERT INTO quiz_answers (attempt_id, lesson_id, quiz_id, question_id, answer, correct)
+                    VALUES (\(bind: id), \(bind: lessonID), \(bind: quizID), \(bind: questionID), \(bind: answer.summary),
+                            \(bind: result.questions[questionID]?.correct == true ? 1 : 0))
+                    """).run()
+            }
+            return .recorded(Attempt(id: id, number: count + 1, score: result.score, passed: result.passed, result: result, createdAt: now))
+        }
+    }
+
+    // MARK: Entitlements
+
+    public func grant(userID: String, offerID: String, source: String, reference: String? = nil, at now: Int = LearnerStore.now()) async throws {
+        try await store.withDatabase { db in
+            try await db.raw("""
+                INSERT INTO entitlements (user_id, offer_id, source, reference, granted_at) VALUES (\(bind: userID), \(bind: offerID), \(bind: source), \(bind: reference), \(bind: now))
+                ON CONFLICT (user_id, offer_id) DO UPDATE SET source = excluded.source, reference = excluded.reference,
+                    granted_at = excluded.granted_at, revoked_at = NULL
+                """).run()
+        }
+    }
+
+    /// False when there was no live entitlement to revoke.
+    public func revoke(userID: String, offerID: String, at now: Int = LearnerStore.now()) async throws -> Bool {
+        try await store.withDatabase { db in
+            !(try await db.raw("""
+                UPDATE entitlements SET revoked_at = \(bind: now) WHERE user_id = \(bind: userID) AND offer_id = \(bind: offerID) AND revoked_at IS NULL
+                RETURNING offer_id
+                """).all()).isEmpty
+        }
+    }
+
+    // MARK: Certificates
+
+    /// Issues the course's certificate once; a second call returns the first.
+    public func issueCertificate(userID: String, courseID: String, name: String, courseTitle: String, at now: Int = LearnerStore.now()) async throws -> Certificate {
+        try await store.transaction { db in
+            if let existing = try await db.raw("SELECT * FROM certificates WHERE user_id = \(bind: userID) AND course_id = \(bind: courseID)").first() {
+                return try Self.certificate(existing)
+            }
+            // 16 random bytes as 32 hex digits: unguessable, and short enough to read out.
+            let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            try await db.raw("""
+                INSERT INTO certificates (id, user_id, course_id, name, course_title, issued_at)
+                VALUES (\(bind: id), \(bind: userID), \(bind: courseID), \(bind: name), \(bind: courseTitle), \(bind: now))
+                """).run()
+            return Certificate(id: id, userID: userID, courseID: courseID, name: name, courseTitle: courseTitle, issuedAt: now)
+        }
+    }
+
+    public func certificate(id: String) async throws -> Certificate? {
+        guard id.count == 32, id.allSatisfy(\.isHexDigit) else { return nil }
+        return try await store.withDatabase { db in
+            try await db.raw("SELECT * FROM certificates WHERE id = \(bind: id.lowercased())").first().map(Self.certificate)
+        }
+    }
+
+    public func certificates(userID: String) async throws -> [Certificate] {
+        try await store.withDatabase { db in
+            try await db.raw("SELECT * FROM certificates WHERE user_id = \(bind: userID) ORDER BY issued_at").all().map(Self.certificate)
+        }
+    }
+
+    static func certificate(_ row: any SQLRow) throws -> Certificate {
+        Certificate(id: try row.decode(column: "id", as: String.self), userID: try row.decode(column: "user_id", as: String.self),
+                    courseID: try row.decode(column: "course_id", as: String.self), name: try row.decode(column: "name", as: String.self),
+                    courseTitle: try row.decode(column: "course_title", as: String.self), issuedAt: try row.decode(column: "issued_at", as: Int.self))
+    }
+}

@@ -1,0 +1,4 @@
+import FunctionKit
+import ProgressFunction
+
+await FunctionMain.run(name: ProgressFunction.name, build: ProgressFunction.buildApplication)
