@@ -24,8 +24,8 @@ test-deps: deps
 	  elif command -v sudo >/dev/null; then sudo apt-get install -y -qq $$missing; \
 	  else echo "Please install:$$missing" >&2; exit 1; fi; \
 	fi
-	@python3 -c "import openapi_spec_validator, selenium" 2>/dev/null || python3 -m pip install -q openapi-spec-validator selenium \
-	  || python3 -m pip install -q --break-system-packages openapi-spec-validator selenium
+	@python3 -c "import openapi_spec_validator, selenium, pypdf" 2>/dev/null || python3 -m pip install -q openapi-spec-validator selenium pypdf \
+	  || python3 -m pip install -q --break-system-packages openapi-spec-validator selenium pypdf
 
 build: deps
 	$(SWIFT) build --product lectern
