@@ -30,6 +30,34 @@ enum DefaultTheme {
 </html>
 
 """####,
+        "account.mustache": ####"""
+<!doctype html>
+<html lang="{{site.language}}">
+<head>
+{{> partials/head}}
+<meta name="referrer" content="same-origin">
+</head>
+<body class="layout-account">
+{{> partials/header}}
+<main id="main" tabindex="-1">
+  <div class="page-body account" data-account-view="{{account.view}}" data-account-api="{{account.api}}" data-account-home="{{account.urls.home}}" data-account-signin="{{account.urls.signin}}">
+    <header class="page-header">
+      <h1>{{page.title}}</h1>
+      {{#page.description}}<p class="lead">{{page.description}}</p>{{/page.description}}
+    </header>
+    <noscript><p class="account-note">This page needs JavaScript to talk to the {{site.title}} account service. Please turn it on and reload the page.</p></noscript>
+    {{#account.isSignIn}}{{> partials/account-signin}}{{/account.isSignIn}}
+    {{#account.isSignUp}}{{> partials/account-signup}}{{/account.isSignUp}}
+    {{#account.isVerify}}{{> partials/account-verify}}{{/account.isVerify}}
+    {{#account.isReset}}{{> partials/account-reset}}{{/account.isReset}}
+    {{#account.isHome}}{{> partials/account-home}}{{/account.isHome}}
+  </div>
+</main>
+{{> partials/footer}}
+</body>
+</html>
+
+"""####,
         "assets/site.css": ####"""
 /* Lectern default theme.
    Hand-written, no web fonts, no frameworks. Light and dark follow the reader's system setting.
@@ -529,6 +557,26 @@ figure {
   overflow: hidden;
   text-overflow: ellipsis;
   white-space: nowrap;
+}
+
+.site-account-link {
+  display: inline-flex;
+  align-items: center;
+  min-height: 2.25rem;
+  padding: 0.3rem 0.8rem;
+  border: 1px solid var(--border-strong);
+  border-radius: var(--radius);
+  color: var(--text);
+  font-weight: 600;
+  text-decoration: none;
+  white-space: nowrap;
+}
+
+.site-account-link:hover,
+.site-account-link[aria-current="page"] {
+  border-color: var(--text);
+  color: var(--text);
+  text-decoration: none;
 }
 
 .layout-lesson .site-header-inner,
@@ -2224,6 +2272,276 @@ pre {
   }
 }
 
+/* ---------- Account pages (layout `account`; see docs/THEME.md) ---------- */
+
+.account {
+  max-width: 36rem;
+}
+
+.account-panel > * + *,
+.account-sections > * + * {
+  margin-top: 1.5rem;
+}
+
+.account-section {
+  padding-top: 1.5rem;
+  border-top: 1px solid var(--border);
+}
+
+.account-section h2 {
+  margin-top: 0;
+}
+
+.account-form {
+  margin: 0;
+}
+
+.account-form[hidden],
+.account-field[hidden] {
+  display: none;
+}
+
+.account-field {
+  display: flex;
+  flex-direction: column;
+  gap: 0.3rem;
+  margin: 0 0 1rem;
+}
+
+.account-field label {
+  font-weight: 650;
+  font-size: 0.95rem;
+}
+
+.account-field input:not([type="checkbox"]) {
+  width: 100%;
+  min-height: 2.75rem;
+  padding: 0.5rem 0.75rem;
+  border: 1px solid var(--border-strong);
+  border-radius: var(--radius);
+  background: var(--bg);
+  color: var(--text);
+  font: inherit;
+}
+
+.account-field input:focus-visible {
+  outline-offset: 0;
+  border-color: var(--focus);
+}
+
+.account-field [aria-invalid="true"] {
+  border-color: var(--error);
+  box-shadow: 0 0 0 1px var(--error);
+}
+
+.account-check {
+  display: grid;
+  grid-template-columns: auto 1fr;
+  align-items: start;
+  column-gap: 0.6rem;
+}
+
+.account-check input {
+  width: 1.15rem;
+  height: 1.15rem;
+  margin: 0.2rem 0 0;
+  accent-color: var(--accent);
+}
+
+.account-check label {
+  font-weight: 400;
+}
+
+.account-check .account-field-error {
+  grid-column: 2;
+}
+
+.account-optional,
+.account-help {
+  color: var(--muted);
+  font-weight: 400;
+  font-size: 0.9rem;
+}
+
+.account-field-error {
+  color: var(--error);
+  font-size: 0.9rem;
+  font-weight: 600;
+}
+
+.account-actions {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.75rem 1.25rem;
+  margin: 0;
+}
+
+.account-form .button[aria-disabled="true"],
+.account-section .button[aria-disabled="true"] {
+  opacity: 0.65;
+  cursor: progress;
+}
+
+.button-danger {
+  border-color: var(--error);
+  color: var(--error);
+}
+
+.button-danger:hover {
+  background: var(--error);
+  border-color: var(--error);
+  color: var(--bg);
+}
+
+.account-status {
+  margin: 0.75rem 0 0;
+  font-weight: 600;
+  color: var(--muted);
+}
+
+.account-status:empty {
+  margin: 0;
+}
+
+.account-status:focus {
+  outline: none;
+}
+
+.account-status.is-success {
+  color: var(--done);
+}
+
+.account-status.is-error {
+  color: var(--error);
+}
+
+.account-status-page {
+  font-size: 1.05rem;
+}
+
+.account-note {
+  padding: 1rem 1.25rem;
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+  background: var(--surface);
+}
+
+.account-switch {
+  color: var(--muted);
+}
+
+.account-provider-list {
+  display: grid;
+  gap: 0.6rem;
+  margin: 0;
+  padding: 0;
+  list-style: none;
+}
+
+.account-provider {
+  width: 100%;
+}
+
+.account-divider {
+  display: flex;
+  align-items: center;
+  gap: 0.75rem;
+  color: var(--muted);
+  font-size: 0.9rem;
+}
+
+.account-divider::before,
+.account-divider::after {
+  content: "";
+  flex: 1;
+  border-top: 1px solid var(--border);
+}
+
+.account-profile {
+  display: grid;
+  gap: 0.5rem;
+  margin: 0 0 1rem;
+}
+
+.account-profile div {
+  display: grid;
+  grid-template-columns: minmax(8rem, 12rem) 1fr;
+  gap: 1rem;
+}
+
+.account-profile dt {
+  color: var(--muted);
+}
+
+.account-profile dd {
+  margin: 0;
+  font-weight: 600;
+}
+
+.account-sessions {
+  display: grid;
+  gap: 0.75rem;
+  margin: 0;
+  padding: 0;
+  list-style: none;
+}
+
+.account-session {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  justify-content: space-between;
+  gap: 0.5rem 1rem;
+  padding: 0.75rem 1rem;
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+}
+
+.account-session-text {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.25rem 0.6rem;
+}
+
+.account-session-device {
+  font-weight: 600;
+}
+
+.account-session-meta {
+  flex-basis: 100%;
+  color: var(--muted);
+  font-size: 0.9rem;
+}
+
+.account-secret {
+  display: block;
+  padding: 0.6rem 0.8rem;
+  border-radius: var(--radius);
+  background: var(--code-bg);
+  font-family: var(--font-mono);
+  overflow-wrap: anywhere;
+  user-select: all;
+}
+
+.account-key {
+  font-size: 1.15rem;
+  letter-spacing: 0.05em;
+}
+
+.account-recovery-codes {
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
+  gap: 0.4rem 1.5rem;
+  padding-left: 1.5rem;
+  font-family: var(--font-mono);
+}
+
+.account-danger h2 {
+  color: var(--error);
+}
+
 /* ---------- Motion and print ---------- */
 
 @media (prefers-reduced-motion: reduce) {
@@ -2254,7 +2572,8 @@ pre {
     outline: 2px solid Highlight;
   }
 
-  .lead-form [aria-invalid="true"] {
+  .lead-form [aria-invalid="true"],
+  .account-field [aria-invalid="true"] {
     outline: 2px solid CanvasText;
     outline-offset: 2px;
   }
@@ -2701,28 +3020,875 @@ pre {
     form.hidden = false;
   }
 
-  /* ---------- Account ---------- */
+  /* ---------- Accounts (the auth function's API, docs/AUTH.md) ---------- */
+
+  var auth = {
+    api: "/api/auth",
+    /** X-CSRF-Token for every POST and DELETE once signed in (from the session or sign-in answer). */
+    csrf: null,
+    /** GET /session, asked at most once per page. */
+    session: null
+  };
+
+  function readCookie(name) {
+    var parts = doc.cookie ? doc.cookie.split(";") : [];
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i].replace(/^\s+/, "");
+      if (part.indexOf(name + "=") === 0) return part.slice(name.length + 1);
+    }
+    return null;
+  }
+
+  /** `lectern_hint=1` is set by the auth function beside its HttpOnly session cookie (and cleared at
+      sign-out), so a visitor who never signed in costs no API call. */
+  function hasSessionHint() {
+    return readCookie("lectern_hint") === "1";
+  }
+
+  function dropSessionHint() {
+    doc.cookie = "lectern_hint=; Path=/; Max-Age=0; SameSite=Lax" + (window.location.protocol === "https:" ? "; Secure" : "");
+  }
+
+  function signedOutLocally() {
+    dropSessionHint();
+    auth.csrf = null;
+    auth.session = null;
+    showHeaderUser(null);
+  }
+
+  /** The session (`{status, data}`; status 0 when the network failed); a 401 drops a stale hint. */
+  function currentSession() {
+    if (!auth.session) {
+      auth.session = authRequest("GET", "/session").then(function (reply) {
+        if (reply.status === 401) dropSessionHint();
+        return reply;
+      });
+    }
+    return auth.session;
+  }
+
+  /** Calls the auth API with JSON; resolves with `{status, data, response}`, never rejects. */
+  function authRequest(method, path, body, retried) {
+    var needsToken = method !== "GET" && !auth.csrf && hasSessionHint();
+    return (needsToken ? currentSession() : Promise.resolve())
+      .then(function () {
+        var headers = { Accept: "application/json" };
+        if (body !== undefined) headers["Content-Type"] = "application/json";
+        if (method !== "GET" && auth.csrf) headers["X-CSRF-Token"] = auth.csrf;
+        return fetch(auth.api + path, {
+          method: method,
+          credentials: "same-origin",
+          headers: headers,
+          body: body === undefined ? undefined : JSON.stringify(body)
+        });
+      })
+      .then(
+        function (response) {
+          return response
+            .json()
+            .catch(function () {
+              return null;
+            })
+            .then(function (data) {
+              if (data && typeof data.csrf_token === "string") auth.csrf = data.csrf_token;
+              var code = data && data.error && data.error.code;
+              if (response.status === 403 && code === "csrf_rejected" && !retried && method !== "GET") {
+                // The token went stale (signed in again in another tab): fetch the current one, once.
+                auth.csrf = null;
+                auth.session = null;
+                return currentSession().then(function () {
+                  return authRequest(method, path, body, true);
+                });
+              }
+              return { status: response.status, data: data, response: response };
+            });
+        },
+        function () {
+          return { status: 0, data: null, response: null };
+        }
+      );
+  }
+
+  /* The header: "Sign in", or the signed-in reader's name linking to the account page. */
+
+  var header = { slot: null, signIn: null, account: null };
+
+  function showHeaderUser(user) {
+    var slot = header.slot;
+    if (!slot || !header.signIn) return;
+    var name = user && (user.name || user.email);
+    if (!name) {
+      if (header.account && header.account.parentNode === slot) slot.replaceChild(header.signIn, header.account);
+      header.account = null;
+      return;
+    }
+    var url = slot.getAttribute("data-account-url") || "/account/";
+    var link = make("a", "site-account-link is-signed-in");
+    link.href = url;
+    link.setAttribute("data-lectern-account-link", "");
+    if (window.location.pathname === url) link.setAttribute("aria-current", "page");
+    link.appendChild(make("span", "visually-hidden", "Account: "));
+    link.appendChild(make("span", "site-account-name", String(name)));
+    if (user.email) link.title = "Account: " + String(user.email);
+    var current = header.account || header.signIn;
+    if (current.parentNode === slot) slot.replaceChild(link, current);
+    header.account = link;
+  }
 
   function setUpAccount() {
     var slot = doc.querySelector("[data-lectern-account]");
-    if (!slot) return;
-    var request = getJSON("/api/auth/me");
-    if (!request) return;
-    request.then(function (data) {
+    var signIn = slot && slot.querySelector("[data-lectern-signin]");
+    if (!signIn) return;
+    header.slot = slot;
+    header.signIn = signIn;
+    // Come back to this page after signing in (from an account page, the account page is next).
+    var accountURL = slot.getAttribute("data-account-url") || "/account/";
+    var path = window.location.pathname;
+    if (path.indexOf(accountURL) !== 0) {
+      signIn.href = signIn.getAttribute("href").split("?")[0] + "?return_to=" + encodeURIComponent(path).replace(/%2F/g, "/");
+    }
+    if (!hasSessionHint() || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    currentSession().then(function (reply) {
       guard(function () {
-        var user = data && data.user;
-        var name = user && (user.name || user.email);
-        if (!name) return;
-        slot.textContent = "";
-        var label = make("span", "site-account-name", String(name));
-        if (user.email) label.title = String(user.email);
-        var signOut = make("a", "site-account-signout", "Sign out");
-        signOut.href = slot.getAttribute("data-sign-out") || "/api/auth/logout";
-        slot.appendChild(label);
-        slot.appendChild(signOut);
-        slot.hidden = false;
+        if (reply.status === 200 && reply.data && reply.data.user) showHeaderUser(reply.data.user);
       });
     });
+  }
+
+  /* Account pages (layout `account`): forms posted as JSON, answers shown in place. */
+
+  var accountMessages = {
+    offline: "We couldn't reach the server. Check your connection and try again.",
+    unavailable: "Accounts aren't available on this site right now. Please try again later.",
+    failed: "Something went wrong. Please try again.",
+    sending: "Sending…"
+  };
+
+  function queryParam(name) {
+    return typeof URLSearchParams === "function" ? new URLSearchParams(window.location.search).get(name) : null;
+  }
+
+  /** Takes a one-time token (or a message already shown) out of the address, so it is neither
+      kept in history nor shared: the parameter `name`, or the whole query. */
+  function dropQuery(name) {
+    if (!window.history || typeof window.history.replaceState !== "function") return;
+    var query = "";
+    if (name && typeof URLSearchParams === "function") {
+      var params = new URLSearchParams(window.location.search);
+      params.delete(name);
+      query = params.toString() ? "?" + params.toString() : "";
+    }
+    window.history.replaceState(window.history.state, "", window.location.pathname + query + window.location.hash);
+  }
+
+  /** A same-site path (one leading `/`) to go to after signing in, or null. */
+  function safeReturnPath(value) {
+    if (typeof value !== "string" || !/^\/(?![\/\\])/.test(value) || /[\u0000-\u001f\\]/.test(value)) return null;
+    try {
+      var url = new URL(value, window.location.origin);
+      return url.origin === window.location.origin ? url.pathname + url.search + url.hash : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function labelText(field) {
+    var label = field.id ? doc.querySelector('label[for="' + field.id + '"]') : null;
+    var text = label ? label.textContent : field.name;
+    return String(text || "").replace(/\(optional\)/, "").replace(/\s+/g, " ").trim();
+  }
+
+  function describedBy(field, id, add) {
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (each) {
+      return each && each !== id;
+    });
+    if (add) ids.push(id);
+    if (ids.length) field.setAttribute("aria-describedby", ids.join(" "));
+    else field.removeAttribute("aria-describedby");
+  }
+
+  /** Marks a field invalid with `message` beside it, or clears the mark when message is empty. */
+  function setFieldError(field, message) {
+    var holder = field.closest(".account-field") || field.parentNode;
+    var error = holder && holder.querySelector("[data-field-error]");
+    if (message) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
+    if (!error) return;
+    error.textContent = message || "";
+    error.hidden = !message;
+    if (error.id) describedBy(field, error.id, Boolean(message));
+  }
+
+  /** Writes into a live region; `kind` is "success", "error" or anything else for neutral. */
+  function setStatus(status, message, kind) {
+    if (!status) return;
+    status.textContent = message || "";
+    status.classList.toggle("is-success", kind === "success");
+    status.classList.toggle("is-error", kind === "error");
+  }
+
+  function focusStatus(status) {
+    if (!status) return;
+    status.tabIndex = -1;
+    status.focus();
+  }
+
+  /** What went wrong, from a reply that was not a success: `{message, field, code}`. */
+  function replyProblem(reply) {
+    var error = reply.data && reply.data.error;
+    if (reply.status === 0) return { message: accountMessages.offline };
+    if (reply.status === 429) {
+      var retry = reply.response && parseInt(reply.response.headers.get("Retry-After"), 10);
+      return { message: retryMessage(retry), code: "rate_limited" };
+    }
+    if (!error || reply.status === 404 || reply.status === 405 || reply.status === 501 || reply.status >= 502) {
+      return { message: accountMessages.unavailable, code: error && error.code };
+    }
+    return {
+      message: typeof error.message === "string" && error.message ? error.message : accountMessages.failed,
+      field: typeof error.field === "string" ? error.field : null,
+      code: error.code
+    };
+  }
+
+  /** Shows problems: each next to its field and the first in the form's live region; focus goes to
+      the first field at fault, else to the live region. */
+  function showProblems(form, problems) {
+    var status = form.querySelector("[data-account-status]");
+    var first = null;
+    var summary = "";
+    problems.forEach(function (problem) {
+      var field = problem.field && typeof problem.field === "object" ? problem.field : null;
+      if (!field && problem.field) field = form.elements.namedItem(String(problem.field));
+      // A name several fields share (radio buttons) gives a list without focus(): mark none.
+      if (field && (typeof field.focus !== "function" || field.type === "hidden")) field = null;
+      if (field) setFieldError(field, problem.message);
+      if (!first) {
+        first = field || status;
+        // The browser's own words ("Please fill out this field.") need the field's name; the
+        // function's messages are whole sentences.
+        summary = field && problem.field === field ? labelText(field) + ": " + problem.message : problem.message;
+      }
+    });
+    if (problems.length > 1) summary += " (" + problems.length + " fields need attention)";
+    setStatus(status, summary, "error");
+    if (first === status) focusStatus(status);
+    else if (first) first.focus();
+  }
+
+  function clearProblems(form) {
+    var marked = form.querySelectorAll("[aria-invalid]");
+    for (var i = 0; i < marked.length; i++) setFieldError(marked[i], "");
+  }
+
+  function formValues(form) {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name) return;
+      if (field.type === "checkbox") values[field.name] = field.checked;
+      else if (field.type === "password") values[field.name] = field.value;
+      else if (field.name === "code") values[field.name] = field.value.replace(/\s+/g, "");
+      else values[field.name] = field.value.trim();
+    });
+    return values;
+  }
+
+  /**
+   * Posts `form` through `send(values)` once the browser's own checks and `check(values)` (a
+   * problem `{field, message}` or null, when given) pass. A 2xx reply goes to
+   * `done(reply, values, form)`; any other is shown in the form and handed to
+   * `failed(reply, problem)` when given. The field marked is the function's `error.field`, else
+   * `fallbackField` for a refused secret or value (401, 422), so the reader lands where to retype.
+   */
+  function accountForm(form, options) {
+    if (!form) return;
+    var button = form.querySelector("button[type=submit]");
+    var status = form.querySelector("[data-account-status]");
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (busy) return;
+      clearProblems(form);
+      var invalid = [];
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name && typeof field.checkValidity === "function" && !field.checkValidity()) {
+          invalid.push({ field: field, message: field.validationMessage || "Please fill in this field." });
+        }
+      });
+      if (invalid.length) return showProblems(form, invalid);
+      var values = formValues(form);
+      var problem = options.check ? options.check(values) : null;
+      if (problem) return showProblems(form, [problem]);
+      busy = true;
+      // aria-disabled rather than disabled: a disabled button drops keyboard focus mid-send.
+      if (button) button.setAttribute("aria-disabled", "true");
+      form.setAttribute("aria-busy", "true");
+      setStatus(status, accountMessages.sending);
+      options.send(values).then(function (reply) {
+        busy = false;
+        if (button) button.removeAttribute("aria-disabled");
+        form.removeAttribute("aria-busy");
+        guard(function () {
+          if (reply.status >= 200 && reply.status < 300) {
+            setStatus(status, "");
+            options.done(reply, values, form);
+            return;
+          }
+          var problem = replyProblem(reply);
+          if (!problem.field && options.fallbackField && (reply.status === 401 || reply.status === 422)
+            && problem.code !== "not_signed_in") {
+            problem.field = options.fallbackField;
+          }
+          showProblems(form, [problem]);
+          if (options.failed) options.failed(reply, problem);
+        });
+      });
+    });
+    function clearMark(event) {
+      var target = event.target;
+      if (target && target.hasAttribute && target.hasAttribute("aria-invalid")) setFieldError(target, "");
+    }
+    form.addEventListener("input", clearMark);
+    form.addEventListener("change", clearMark);
+  }
+
+  function providerLinks(root, returnTo, verb) {
+    var box = root.querySelector("[data-account-providers]");
+    var list = box && box.querySelector("[data-account-provider-list]");
+    if (!list) return;
+    authRequest("GET", "/providers").then(function (reply) {
+      guard(function () {
+        var providers = reply.status === 200 && reply.data && Array.isArray(reply.data.providers) ? reply.data.providers : [];
+        list.textContent = "";
+        providers.forEach(function (provider) {
+          var start = null;
+          try {
+            start = new URL(String(provider.start_url), window.location.origin);
+          } catch (error) {
+            return;
+          }
+          if (start.origin !== window.location.origin || !provider.name) return;
+          start.searchParams.set("return_to", returnTo);
+          var link = make("a", "button account-provider", verb + " " + provider.name);
+          link.href = start.pathname + start.search;
+          if (provider.id) link.setAttribute("data-provider", String(provider.id));
+          var item = make("li");
+          item.appendChild(link);
+          list.appendChild(item);
+        });
+        box.hidden = !list.children.length;
+      });
+    });
+  }
+
+  /** Why a provider sign-in came back to the sign-in page (`?error=` from the auth function's callback). */
+  var providerErrors = {
+    provider_cancelled: "Signing in with the provider was cancelled.",
+    provider_unavailable: "That sign-in provider cannot be reached right now. Try again later, or use your email and password.",
+    provider_linked_elsewhere: "That provider account is already connected to another account here.",
+    provider_email_unverified: "The provider has not confirmed your email address. Confirm it there, or sign in with your email and password.",
+    account_disabled: "This account is disabled.",
+    other: "Signing in with the provider did not work. Please try again."
+  };
+
+  function accountSignIn(root, page) {
+    var returnTo = safeReturnPath(queryParam("return_to"));
+    if (!returnTo || returnTo.indexOf(page.signin) === 0) returnTo = page.home;
+    var form = root.querySelector('[data-account-form="signin"]');
+    var second = root.querySelector('[data-account-form="signin-2fa"]');
+    var resend = root.querySelector('[data-account-form="resend"]');
+    var challenge = null;
+    var email = "";
+    providerLinks(root, returnTo, "Continue with");
+    var providerError = queryParam("error");
+    if (providerError && form) {
+      var known = Object.prototype.hasOwnProperty.call(providerErrors, providerError);
+      showProblems(form, [{ message: providerErrors[known ? providerError : "other"] }]);
+      dropQuery("error");
+    }
+
+    function signedIn(status) {
+      setStatus(status, "Signed in. Taking you on…", "success");
+      window.location.assign(returnTo);
+    }
+
+    accountForm(form, {
+      fallbackField: "password",
+      send: function (values) {
+        email = values.email;
+        if (resend) resend.hidden = true;
+        return authRequest("POST", "/signin", { email: values.email, password: values.password });
+      },
+      done: function (reply) {
+        var data = reply.data || {};
+        if (data.two_factor_required && data.challenge && second) {
+          challenge = data.challenge;
+          form.hidden = true;
+          second.hidden = false;
+          setStatus(second.querySelector("[data-account-status]"), "Password accepted. Enter the code from your authenticator app.");
+          second.elements.namedItem("code").focus();
+        } else if (data.user) {
+          signedIn(form.querySelector("[data-account-status]"));
+        } else {
+          showProblems(form, [{ message: accountMessages.failed }]);
+        }
+      },
+      failed: function (reply, problem) {
+        if (problem.code === "email_not_verified" && resend) resend.hidden = false;
+      }
+    });
+    accountForm(second, {
+      fallbackField: "code",
+      send: function (values) {
+        return authRequest("POST", "/signin/2fa", { challenge: challenge, code: values.code });
+      },
+      done: function (reply, values, form) {
+        if (reply.data && reply.data.user) signedIn(form.querySelector("[data-account-status]"));
+        else showProblems(form, [{ message: accountMessages.failed }]);
+      },
+      failed: function (reply, problem) {
+        // The password step expired: ask for it again, saying why.
+        if (problem.code === "invalid_challenge") backToPassword(problem.message);
+      }
+    });
+    function backToPassword(message) {
+      challenge = null;
+      second.hidden = true;
+      second.reset();
+      clearProblems(second);
+      form.hidden = false;
+      if (message) showProblems(form, [{ field: "password", message: message }]);
+      else form.elements.namedItem("password").focus();
+    }
+    var restart = second && second.querySelector("[data-account-restart]");
+    if (restart) {
+      restart.addEventListener("click", function (event) {
+        event.preventDefault();
+        backToPassword(null);
+      });
+    }
+    accountForm(resend, {
+      send: function () {
+        return authRequest("POST", "/verify/resend", { email: email });
+      },
+      done: function (reply, values, form) {
+        var status = form.querySelector("[data-account-status]");
+        setStatus(status, (reply.data && reply.data.message) || "We sent a new link. Check your inbox.", "success");
+        focusStatus(status);
+      }
+    });
+  }
+
+  function accountSignUp(root) {
+    var form = root.querySelector('[data-account-form="signup"]');
+    accountForm(form, {
+      send: function (values) {
+        var body = { email: values.email, password: values.password };
+        if (values.name) body.name = values.name;
+        return authRequest("POST", "/signup", body);
+      },
+      done: function (reply, values) {
+        var status = form.querySelector("[data-account-status]");
+        form.reset();
+        Array.prototype.forEach.call(form.querySelectorAll(".account-field, .account-actions"), function (part) {
+          part.hidden = true;
+        });
+        setStatus(status, (reply.data && reply.data.message) ||
+          "Check your inbox: we sent a link to " + values.email + " to confirm your address.", "success");
+        focusStatus(status);
+      }
+    });
+  }
+
+  function accountVerify(root, page) {
+    var status = root.querySelector("[data-account-page-status]");
+    var resend = root.querySelector('[data-account-form="resend"]');
+    var next = root.querySelector("[data-account-verified]");
+    var token = queryParam("token");
+    dropQuery();
+    accountForm(resend, {
+      send: function (values) {
+        return authRequest("POST", "/verify/resend", { email: values.email });
+      },
+      done: function (reply, values, form) {
+        var formStatus = form.querySelector("[data-account-status]");
+        setStatus(formStatus, (reply.data && reply.data.message) || "We sent a new link. Check your inbox.", "success");
+        focusStatus(formStatus);
+      }
+    });
+    if (!token) {
+      setStatus(status, "This page confirms your email address with the link we emailed you, and this link has no token.", "error");
+      if (resend) resend.hidden = false;
+      return;
+    }
+    setStatus(status, "Confirming your email address…");
+    authRequest("POST", "/verify", { token: token }).then(function (reply) {
+      guard(function () {
+        if (reply.status === 200) {
+          setStatus(status, (reply.data && reply.data.message) || "Your email address is confirmed. You can sign in now.", "success");
+          if (next) next.hidden = false;
+        } else {
+          var problem = replyProblem(reply);
+          setStatus(status, problem.code === "invalid_token"
+            ? problem.message + " Ask for a new link below."
+            : problem.message, "error");
+          if (resend && problem.code === "invalid_token") resend.hidden = false;
+        }
+        focusStatus(status);
+      });
+    });
+  }
+
+  function accountReset(root) {
+    var status = root.querySelector("[data-account-page-status]");
+    var forgot = root.querySelector('[data-account-form="forgot"]');
+    var reset = root.querySelector('[data-account-form="reset"]');
+    var done = root.querySelector("[data-account-reset-done]");
+    var token = queryParam("token");
+    dropQuery();
+    accountForm(forgot, {
+      send: function (values) {
+        return authRequest("POST", "/password/forgot", { email: values.email });
+      },
+      done: function (reply, values, form) {
+        form.hidden = true;
+        setStatus(status, (reply.data && reply.data.message) ||
+          "If " + values.email + " has an account, we sent it a link to choose a new password.", "success");
+        focusStatus(status);
+      }
+    });
+    accountForm(reset, {
+      fallbackField: "new_password",
+      send: function (values) {
+        return authRequest("POST", "/password/reset", { token: token, new_password: values.new_password });
+      },
+      done: function (reply, values, form) {
+        form.hidden = true;
+        signedOutLocally();
+        setStatus(status, (reply.data && reply.data.message) || "Your password is changed. Sign in with it now.", "success");
+        if (done) done.hidden = false;
+        focusStatus(status);
+      },
+      failed: function (reply, problem) {
+        if (problem.code !== "invalid_token") return;
+        reset.hidden = true;
+        setStatus(status, problem.message + " Ask for a new link below.", "error");
+        if (forgot) forgot.hidden = false;
+        focusStatus(status);
+      }
+    });
+    if (token && reset) reset.hidden = false;
+    else if (forgot) forgot.hidden = false;
+  }
+
+  /** A time from the API (Unix seconds, or an ISO 8601 string) as the reader's locale writes it. */
+  function readableDate(value, withTime) {
+    var seconds = typeof value === "number" ? value : /^\d+(\.\d+)?$/.test(String(value || "")) ? Number(value) : NaN;
+    var date = !isNaN(seconds) ? new Date(seconds * 1000) : value ? new Date(value) : null;
+    if (!date || isNaN(date.getTime())) return value ? String(value) : "";
+    var options = withTime
+      ? { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" }
+      : { year: "numeric", month: "long", day: "numeric" };
+    try {
+      return date.toLocaleString(doc.documentElement.lang || undefined, options);
+    } catch (error) {
+      return date.toISOString();
+    }
+  }
+
+  /** "Firefox on Windows" from a user agent string, or the string itself when it says nothing known. */
+  function deviceName(agent) {
+    var text = String(agent || "");
+    var browser = /Edg\//.test(text) ? "Edge" : /Firefox\//.test(text) ? "Firefox"
+      : /Chrom(e|ium)\//.test(text) ? "Chrome" : /Safari\//.test(text) ? "Safari" : "";
+    var system = /Android/.test(text) ? "Android" : /iPhone|iPad/.test(text) ? "iOS"
+      : /Windows/.test(text) ? "Windows" : /Mac OS X|Macintosh/.test(text) ? "macOS" : /Linux/.test(text) ? "Linux" : "";
+    if (browser && system) return browser + " on " + system;
+    return browser || system || text.slice(0, 60) || "Unknown device";
+  }
+
+  function accountHome(root, page) {
+    var status = root.querySelector("[data-account-page-status]");
+    var sections = root.querySelector("[data-account-signed-in]");
+    var signedOutPanel = root.querySelector("[data-account-signed-out]");
+    var user = null;
+
+    function showUser(value) {
+      user = value || user;
+      if (!user) return;
+      var fields = root.querySelectorAll("[data-account-user]");
+      for (var i = 0; i < fields.length; i++) {
+        var key = fields[i].getAttribute("data-account-user");
+        var text = key === "created_at" ? readableDate(user.created_at)
+          : key === "two_factor" ? (user.two_factor ? "On" : "Off")
+          : key === "email" ? String(user.email || "") + (user.email_verified === false ? " (not confirmed yet)" : "")
+          : String(user[key] || "—");
+        fields[i].textContent = text;
+      }
+      showHeaderUser(user);
+    }
+
+    function leave(message) {
+      signedOutLocally();
+      sections.hidden = true;
+      if (signedOutPanel) signedOutPanel.hidden = false;
+      setStatus(status, message, "success");
+      focusStatus(status);
+    }
+
+    /* Sessions */
+    var sessionList = root.querySelector("[data-account-sessions]");
+    var sessionStatus = root.querySelector("[data-account-sessions-status]");
+    var sessionsTitle = doc.getElementById("account-sessions-title");
+
+    function signOut() {
+      return authRequest("POST", "/signout").then(function (reply) {
+        if (reply.status === 204 || reply.status === 200 || reply.status === 401) leave("You have signed out.");
+        else setStatus(sessionStatus, replyProblem(reply).message, "error");
+      });
+    }
+
+    function loadSessions() {
+      authRequest("GET", "/sessions").then(function (reply) {
+        guard(function () {
+          sessionList.textContent = "";
+          var sessions = reply.status === 200 && reply.data && Array.isArray(reply.data.sessions) ? reply.data.sessions : null;
+          if (!sessions) return setStatus(sessionStatus, replyProblem(reply).message, "error");
+          sessions.forEach(function (session) {
+            var device = deviceName(session.user_agent);
+            var item = make("li", "account-session");
+            var text = make("div", "account-session-text");
+            text.appendChild(make("span", "account-session-device", device));
+            if (session.current) text.appendChild(make("span", "badge account-session-current", "This browser"));
+            var details = [];
+            if (session.ip) details.push(String(session.ip));
+            if (session.last_seen_at) details.push("last active " + readableDate(session.last_seen_at, true));
+            if (session.created_at) details.push("signed in " + readableDate(session.created_at));
+            text.appendChild(make("span", "account-session-meta", details.join(" · ")));
+            item.appendChild(text);
+            var button = make("button", "button account-session-signout", "Sign out");
+            button.type = "button";
+            button.appendChild(make("span", "visually-hidden", session.current ? " of this browser" : " of " + device));
+            button.addEventListener("click", function () {
+              if (button.getAttribute("aria-disabled") === "true") return;
+              if (session.current) return signOut();
+              button.setAttribute("aria-disabled", "true");
+              authRequest("DELETE", "/sessions/" + encodeURIComponent(session.id)).then(function (reply) {
+                button.removeAttribute("aria-disabled");
+                if (reply.status === 204 || reply.status === 200 || reply.status === 404) {
+                  item.parentNode.removeChild(item);
+                  setStatus(sessionStatus, "Signed out of " + device + ".", "success");
+                  if (sessionsTitle) sessionsTitle.focus();
+                } else {
+                  setStatus(sessionStatus, replyProblem(reply).message, "error");
+                }
+              });
+            });
+            item.appendChild(button);
+            sessionList.appendChild(item);
+          });
+        });
+      });
+    }
+
+    /* Two-step verification: off → setup → codes → on */
+    function twoFactor(state) {
+      var parts = root.querySelectorAll("[data-account-2fa]");
+      var shown = null;
+      for (var i = 0; i < parts.length; i++) {
+        parts[i].hidden = parts[i].getAttribute("data-account-2fa") !== state;
+        if (!parts[i].hidden) shown = parts[i];
+      }
+      var heading = shown && shown.querySelector("[data-account-focus]");
+      return heading;
+    }
+
+    accountForm(root.querySelector('[data-account-form="2fa-setup"]'), {
+      fallbackField: "password",
+      send: function (values) {
+        return authRequest("POST", "/2fa/setup", { password: values.password });
+      },
+      done: function (reply, values, form) {
+        var data = reply.data || {};
+        form.reset();
+        root.querySelector("[data-account-otpauth]").textContent = String(data.otpauth_uri || "");
+        root.querySelector("[data-account-key]").textContent = String(data.secret || "")
+          .replace(/\s+/g, "")
+          .replace(/(.{4})(?=.)/g, "$1 ");
+        var heading = twoFactor("setup");
+        if (heading) heading.focus();
+      }
+    });
+    accountForm(root.querySelector('[data-account-form="2fa-enable"]'), {
+      fallbackField: "code",
+      send: function (values) {
+        return authRequest("POST", "/2fa/enable", { code: values.code });
+      },
+      done: function (reply, values, form) {
+        form.reset();
+        var list = root.querySelector("[data-account-recovery-codes]");
+        list.textContent = "";
+        var codes = reply.data && Array.isArray(reply.data.recovery_codes) ? reply.data.recovery_codes : [];
+        codes.forEach(function (code) {
+          var item = make("li");
+          item.appendChild(make("code", "", String(code)));
+          list.appendChild(item);
+        });
+        root.querySelector("[data-account-otpauth]").textContent = "";
+        root.querySelector("[data-account-key]").textContent = "";
+        user.two_factor = true;
+        // The function rotated this session and ended the others.
+        showUser(reply.data && reply.data.user);
+        loadSessions();
+        var heading = twoFactor("codes");
+        if (heading) heading.focus();
+      }
+    });
+    var saved = root.querySelector("[data-account-codes-saved]");
+    if (saved) {
+      saved.addEventListener("click", function () {
+        // Shown once: take them out of the page as well.
+        root.querySelector("[data-account-recovery-codes]").textContent = "";
+        twoFactor("on");
+        var title = doc.getElementById("account-2fa-title");
+        if (title) {
+          title.tabIndex = -1;
+          title.focus();
+        }
+      });
+    }
+    accountForm(root.querySelector('[data-account-form="2fa-disable"]'), {
+      fallbackField: "password",
+      send: function (values) {
+        return authRequest("POST", "/2fa/disable", { password: values.password });
+      },
+      done: function (reply, values, form) {
+        form.reset();
+        user.two_factor = false;
+        showUser(reply.data && reply.data.user);
+        twoFactor("off");
+        var status = root.querySelector('[data-account-2fa="off"] [data-account-status]');
+        setStatus(status, "Two-step verification is off.", "success");
+        focusStatus(status);
+      }
+    });
+
+    /* Password */
+    accountForm(root.querySelector('[data-account-form="password"]'), {
+      fallbackField: "current_password",
+      send: function (values) {
+        return authRequest("POST", "/password", { current_password: values.current_password, new_password: values.new_password });
+      },
+      done: function (reply, values, form) {
+        form.reset();
+        showUser(reply.data && reply.data.user);
+        var status = form.querySelector("[data-account-status]");
+        setStatus(status, "Your password is changed. Your other devices were signed out.", "success");
+        focusStatus(status);
+        loadSessions();
+      }
+    });
+
+    /* Download my data */
+    var exportButton = root.querySelector("[data-account-export]");
+    var exportStatus = root.querySelector("[data-account-export-status]");
+    if (exportButton) {
+      exportButton.addEventListener("click", function () {
+        if (exportButton.getAttribute("aria-disabled") === "true") return;
+        exportButton.setAttribute("aria-disabled", "true");
+        setStatus(exportStatus, "Preparing your data…");
+        fetch(auth.api + "/export", { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            if (response.status !== 200) {
+              return response.json().catch(function () { return null; }).then(function (data) {
+                throw replyProblem({ status: response.status, data: data, response: response });
+              });
+            }
+            var disposition = response.headers.get("Content-Disposition") || "";
+            var named = /filename="?([^";]+)"?/.exec(disposition);
+            return response.blob().then(function (blob) {
+              var name = named ? named[1] : "account-data.json";
+              var link = make("a");
+              link.href = URL.createObjectURL(blob);
+              link.download = name;
+              link.hidden = true;
+              doc.body.appendChild(link);
+              link.click();
+              doc.body.removeChild(link);
+              setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+              setStatus(exportStatus, "Your data was saved as " + name + ".", "success");
+            });
+          })
+          .catch(function (problem) {
+            // A fetch that failed is an Error (offline); a refused one is a problem from replyProblem.
+            var message = problem && !(problem instanceof Error) ? problem.message : accountMessages.offline;
+            setStatus(exportStatus, message || accountMessages.failed, "error");
+          })
+          .then(function () {
+            exportButton.removeAttribute("aria-disabled");
+          });
+      });
+    }
+
+    /* Delete my account: the typed address confirms it (and is what the function checks for an
+       account without a password); the password, when the account has one. */
+    accountForm(root.querySelector('[data-account-form="delete"]'), {
+      fallbackField: "password",
+      check: function (values) {
+        var typed = String(values.confirm || "").toLowerCase();
+        if (user && user.email && typed !== String(user.email).toLowerCase()) {
+          return { field: "confirm", message: "Type " + user.email + ", the address of this account." };
+        }
+        return null;
+      },
+      send: function (values) {
+        var body = { confirm: values.confirm };
+        if (values.password) body.password = values.password;
+        return authRequest("DELETE", "/account", body);
+      },
+      done: function () {
+        leave("Your account has been deleted. Thank you for having been with us.");
+        if (signedOutPanel) signedOutPanel.hidden = true;
+      }
+    });
+
+    var signOutButton = root.querySelector("[data-account-signout]");
+    if (signOutButton) signOutButton.addEventListener("click", signOut);
+
+    setStatus(status, "Loading your account…");
+    currentSession().then(function (reply) {
+      guard(function () {
+        if (reply.status === 401) {
+          window.location.replace(page.signin + "?return_to=" + encodeURIComponent(window.location.pathname).replace(/%2F/g, "/"));
+          return;
+        }
+        if (reply.status !== 200 || !reply.data || !reply.data.user) {
+          setStatus(status, replyProblem(reply).message, "error");
+          return;
+        }
+        setStatus(status, "");
+        showUser(reply.data.user);
+        twoFactor(reply.data.user.two_factor ? "on" : "off");
+        sections.hidden = false;
+        loadSessions();
+        providerLinks(root, page.home, "Connect");
+      });
+    });
+  }
+
+  function setUpAccountPages() {
+    var root = doc.querySelector("[data-account-view]");
+    if (!root || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    auth.api = root.getAttribute("data-account-api") || auth.api;
+    var page = {
+      home: root.getAttribute("data-account-home") || "/account/",
+      signin: root.getAttribute("data-account-signin") || "/account/signin/"
+    };
+    var ready = root.querySelector("[data-account-ready]");
+    if (ready) ready.hidden = false;
+    var views = { signin: accountSignIn, signup: accountSignUp, verify: accountVerify, reset: accountReset, home: accountHome };
+    var view = views[root.getAttribute("data-account-view")];
+    if (view) view(root, page);
   }
 
   /* ---------- Course sidebar ---------- */
@@ -3143,6 +4309,7 @@ pre {
     guard(setUpTemplateForms);
     guard(setUpQuizzes);
     guard(setUpSearch);
+    guard(setUpAccountPages);
     guard(setUpAccount);
     guard(setUpCourseNav);
     guard(setUpProgress);
@@ -3450,6 +4617,250 @@ pre {
 </html>
 
 """####,
+        "partials/account-home.mustache": ####"""
+<p class="account-status account-status-page" role="status" aria-live="polite" tabindex="-1" data-account-page-status></p>
+<div class="account-sections" data-account-signed-in hidden>
+  <section class="account-section" aria-labelledby="account-profile-title">
+    <h2 id="account-profile-title">Profile</h2>
+    <dl class="account-profile">
+      <div><dt>Name</dt><dd data-account-user="name"></dd></div>
+      <div><dt>Email</dt><dd data-account-user="email"></dd></div>
+      <div><dt>Member since</dt><dd data-account-user="created_at"></dd></div>
+      <div><dt>Two-step verification</dt><dd data-account-user="two_factor"></dd></div>
+    </dl>
+    <p class="account-actions"><button class="button" type="button" data-account-signout>Sign out</button></p>
+  </section>
+
+  <section class="account-section" aria-labelledby="account-sessions-title">
+    <h2 id="account-sessions-title" tabindex="-1">Where you’re signed in</h2>
+    <ul class="account-sessions" data-account-sessions></ul>
+    <p class="account-status" role="status" aria-live="polite" data-account-sessions-status></p>
+  </section>
+
+  <section class="account-section" aria-labelledby="account-2fa-title">
+    <h2 id="account-2fa-title">Two-step verification</h2>
+    <div data-account-2fa="off" hidden>
+      <p>Ask for a code from an authenticator app as well as your password when you sign in.</p>
+      <form class="account-form" method="post" novalidate data-account-form="2fa-setup">
+        <p class="account-field">
+          <label for="twofactor-setup-password">Your password</label>
+          <input id="twofactor-setup-password" name="password" type="password" required autocomplete="current-password">
+          <span class="account-field-error" id="twofactor-setup-password-error" data-field-error hidden></span>
+        </p>
+        <p class="account-actions"><button class="button button-primary" type="submit">Set up two-step verification</button></p>
+        <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+      </form>
+    </div>
+    <div data-account-2fa="setup" hidden>
+      <h3 tabindex="-1" data-account-focus>Add {{site.title}} to your authenticator app</h3>
+      <p>Open the app and add an account with this setup address:</p>
+      <p><code class="account-secret" data-account-otpauth></code></p>
+      <p>or type in this key (time-based, 6 digits):</p>
+      <p><code class="account-secret account-key" data-account-key></code></p>
+      <form class="account-form" method="post" novalidate data-account-form="2fa-enable">
+        <p class="account-field">
+          <label for="twofactor-code">The 6-digit code the app shows</label>
+          <input id="twofactor-code" name="code" type="text" inputmode="numeric" required maxlength="6" autocomplete="one-time-code" spellcheck="false">
+          <span class="account-field-error" id="twofactor-code-error" data-field-error hidden></span>
+        </p>
+        <p class="account-actions"><button class="button button-primary" type="submit">Turn on two-step verification</button></p>
+        <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+      </form>
+    </div>
+    <div data-account-2fa="codes" hidden>
+      <h3 tabindex="-1" data-account-focus>Save your recovery codes</h3>
+      <p>Two-step verification is on. If you lose your phone, each of these codes signs you in once. Keep them somewhere safe: they are shown only now.</p>
+      <ol class="account-recovery-codes" data-account-recovery-codes></ol>
+      <p class="account-actions"><button class="button button-primary" type="button" data-account-codes-saved>I have saved my codes</button></p>
+    </div>
+    <div data-account-2fa="on" hidden>
+      <p>Two-step verification is on: signing in asks for a code from your authenticator app.</p>
+      <form class="account-form" method="post" novalidate data-account-form="2fa-disable">
+        <p class="account-field">
+          <label for="twofactor-disable-password">Your password</label>
+          <input id="twofactor-disable-password" name="password" type="password" required autocomplete="current-password">
+          <span class="account-field-error" id="twofactor-disable-password-error" data-field-error hidden></span>
+        </p>
+        <p class="account-actions"><button class="button" type="submit">Turn off two-step verification</button></p>
+        <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+      </form>
+    </div>
+  </section>
+
+  <section class="account-section" aria-labelledby="account-password-title">
+    <h2 id="account-password-title">Change your password</h2>
+    <form class="account-form" method="post" novalidate data-account-form="password">
+      <p class="account-field">
+        <label for="password-current">Current password</label>
+        <input id="password-current" name="current_password" type="password" required autocomplete="current-password">
+        <span class="account-field-error" id="password-current-error" data-field-error hidden></span>
+      </p>
+      <p class="account-field">
+        <label for="password-new">New password</label>
+        <input id="password-new" name="new_password" type="password" required autocomplete="new-password" aria-describedby="password-new-help">
+        <span class="account-help" id="password-new-help">Your other devices will be signed out.</span>
+        <span class="account-field-error" id="password-new-error" data-field-error hidden></span>
+      </p>
+      <p class="account-actions"><button class="button button-primary" type="submit">Change password</button></p>
+      <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+    </form>
+  </section>
+
+  <section class="account-section" aria-labelledby="account-providers-title" data-account-providers hidden>
+    <h2 id="account-providers-title">Connected sign-in providers</h2>
+    <p>Connect a provider to sign in with it instead of your password.</p>
+    <ul class="account-provider-list" data-account-provider-list></ul>
+  </section>
+
+  <section class="account-section" aria-labelledby="account-data-title">
+    <h2 id="account-data-title">Your data</h2>
+    <p>Download everything {{site.title}} stores about you, as a JSON file.</p>
+    <p class="account-actions"><button class="button" type="button" data-account-export>Download my data</button></p>
+    <p class="account-status" role="status" aria-live="polite" data-account-export-status></p>
+  </section>
+
+  <section class="account-section account-danger" aria-labelledby="account-delete-title">
+    <h2 id="account-delete-title">Delete your account</h2>
+    <p>This deletes your account, your progress and everything stored about you. It cannot be undone.</p>
+    <form class="account-form" method="post" novalidate data-account-form="delete">
+      <p class="account-field">
+        <label for="delete-confirm">Type your email address to confirm</label>
+        <input id="delete-confirm" name="confirm" type="email" required maxlength="254" autocomplete="off" spellcheck="false">
+        <span class="account-field-error" id="delete-confirm-error" data-field-error hidden></span>
+      </p>
+      <p class="account-field">
+        <label for="delete-password">Your password</label>
+        <input id="delete-password" name="password" type="password" autocomplete="current-password" aria-describedby="delete-password-help">
+        <span class="account-help" id="delete-password-help">An account you only sign in to with a provider such as Google has no password: leave this empty.</span>
+        <span class="account-field-error" id="delete-password-error" data-field-error hidden></span>
+      </p>
+      <p class="account-actions"><button class="button button-danger" type="submit">Delete my account</button></p>
+      <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+    </form>
+  </section>
+</div>
+<div class="account-panel" data-account-signed-out hidden>
+  <p class="account-next"><a class="button button-primary" href="{{account.urls.signin}}">Sign in</a></p>
+</div>
+
+"""####,
+        "partials/account-reset.mustache": ####"""
+<div class="account-panel" data-account-ready hidden>
+  <p class="account-status account-status-page" role="status" aria-live="polite" tabindex="-1" data-account-page-status></p>
+  <form class="account-form" method="post" novalidate data-account-form="forgot" hidden>
+    <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
+    <p class="account-field">
+      <label for="forgot-email">Email</label>
+      <input id="forgot-email" name="email" type="email" required maxlength="254" autocomplete="email" spellcheck="false">
+      <span class="account-field-error" id="forgot-email-error" data-field-error hidden></span>
+    </p>
+    <p class="account-actions"><button class="button button-primary" type="submit">Send the link</button></p>
+    <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+  </form>
+  <form class="account-form" method="post" novalidate data-account-form="reset" hidden>
+    <p class="account-field">
+      <label for="reset-password">New password</label>
+      <input id="reset-password" name="new_password" type="password" required autocomplete="new-password" aria-describedby="reset-password-help">
+      <span class="account-help" id="reset-password-help">Setting a new password signs you out on every device.</span>
+      <span class="account-field-error" id="reset-password-error" data-field-error hidden></span>
+    </p>
+    <p class="account-actions"><button class="button button-primary" type="submit">Set the new password</button></p>
+    <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+  </form>
+  <p class="account-next" data-account-reset-done hidden><a class="button button-primary" href="{{account.urls.signin}}">Sign in</a></p>
+  <p class="account-switch">Remembered it? <a href="{{account.urls.signin}}">Sign in</a></p>
+</div>
+
+"""####,
+        "partials/account-signin.mustache": ####"""
+<div class="account-panel" data-account-ready hidden>
+  <div class="account-providers" data-account-providers hidden>
+    <ul class="account-provider-list" data-account-provider-list></ul>
+    <p class="account-divider"><span>or sign in with your email</span></p>
+  </div>
+  <form class="account-form" method="post" novalidate data-account-form="signin">
+    <p class="account-field">
+      <label for="signin-email">Email</label>
+      <input id="signin-email" name="email" type="email" required maxlength="254" autocomplete="username" spellcheck="false">
+      <span class="account-field-error" id="signin-email-error" data-field-error hidden></span>
+    </p>
+    <p class="account-field">
+      <label for="signin-password">Password</label>
+      <input id="signin-password" name="password" type="password" required autocomplete="current-password">
+      <span class="account-field-error" id="signin-password-error" data-field-error hidden></span>
+    </p>
+    <p class="account-actions">
+      <button class="button button-primary" type="submit">Sign in</button>
+      <a href="{{account.urls.reset}}">Forgot your password?</a>
+    </p>
+    <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+  </form>
+  <form class="account-form" method="post" novalidate data-account-form="signin-2fa" hidden>
+    <h2>Two-step verification</h2>
+    <p>Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
+    <p class="account-field">
+      <label for="signin-code">Code</label>
+      <input id="signin-code" name="code" type="text" required maxlength="32" autocomplete="one-time-code" spellcheck="false" autocapitalize="off">
+      <span class="account-field-error" id="signin-code-error" data-field-error hidden></span>
+    </p>
+    <p class="account-actions">
+      <button class="button button-primary" type="submit">Verify and sign in</button>
+      <a href="{{account.urls.signin}}" data-account-restart>Start again</a>
+    </p>
+    <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+  </form>
+  <form class="account-form account-form-secondary" method="post" novalidate data-account-form="resend" hidden>
+    <p>Didn’t get the confirmation email? We can send the link again to the address above.</p>
+    <p class="account-actions"><button class="button" type="submit">Send the link again</button></p>
+    <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+  </form>
+  <p class="account-switch">New here? <a href="{{account.urls.signup}}">Create an account</a></p>
+</div>
+
+"""####,
+        "partials/account-signup.mustache": ####"""
+<div class="account-panel" data-account-ready hidden>
+  <form class="account-form" method="post" novalidate data-account-form="signup">
+    <p class="account-field">
+      <label for="signup-name">Name <span class="account-optional">(optional)</span></label>
+      <input id="signup-name" name="name" type="text" maxlength="120" autocomplete="name">
+      <span class="account-field-error" id="signup-name-error" data-field-error hidden></span>
+    </p>
+    <p class="account-field">
+      <label for="signup-email">Email</label>
+      <input id="signup-email" name="email" type="email" required maxlength="254" autocomplete="email" spellcheck="false">
+      <span class="account-field-error" id="signup-email-error" data-field-error hidden></span>
+    </p>
+    <p class="account-field">
+      <label for="signup-password">Password</label>
+      <input id="signup-password" name="password" type="password" required autocomplete="new-password" aria-describedby="signup-password-help">
+      <span class="account-help" id="signup-password-help">A long passphrase is best; common passwords are refused.</span>
+      <span class="account-field-error" id="signup-password-error" data-field-error hidden></span>
+    </p>
+    <p class="account-actions"><button class="button button-primary" type="submit">Create account</button></p>
+    <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+  </form>
+  <p class="account-switch">Already have an account? <a href="{{account.urls.signin}}">Sign in</a></p>
+</div>
+
+"""####,
+        "partials/account-verify.mustache": ####"""
+<div class="account-panel" data-account-ready hidden>
+  <p class="account-status account-status-page" role="status" aria-live="polite" tabindex="-1" data-account-page-status></p>
+  <p class="account-next" data-account-verified hidden><a class="button button-primary" href="{{account.urls.signin}}">Sign in</a></p>
+  <form class="account-form" method="post" novalidate data-account-form="resend" hidden>
+    <p>Enter your email address and we will send you a new confirmation link.</p>
+    <p class="account-field">
+      <label for="verify-email">Email</label>
+      <input id="verify-email" name="email" type="email" required maxlength="254" autocomplete="email" spellcheck="false">
+      <span class="account-field-error" id="verify-email-error" data-field-error hidden></span>
+    </p>
+    <p class="account-actions"><button class="button button-primary" type="submit">Send a new link</button></p>
+    <p class="account-status" role="status" aria-live="polite" data-account-status></p>
+  </form>
+</div>
+
+"""####,
         "partials/footer.mustache": ####"""
 <footer class="site-footer">
   <section class="footer-newsletter" aria-labelledby="lectern-footer-newsletter-title">
@@ -3534,7 +4945,9 @@ pre {
       </div>
       <p class="visually-hidden" role="status" data-lectern-search-status></p>
     </form>
-    <div class="site-account" data-lectern-account hidden></div>
+    <div class="site-account" data-lectern-account data-account-url="{{site.root}}account/">
+      <a class="site-account-link" href="{{site.root}}account/signin/" data-lectern-signin>Sign in</a>
+    </div>
   </div>
 </header>
 

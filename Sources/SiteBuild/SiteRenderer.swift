@@ -25,6 +25,8 @@ struct SiteRenderer: Sendable {
         var currentURL: String?
         /// Hash of everything this page's HTML depends on, for incremental builds.
         var key: UInt64 = 0
+        /// Whether search engines are asked not to index the page (besides drafts and the 404 page).
+        var noindex = false
     }
 
     init(context: BuildContext, assetURLs: [String: String]) {
@@ -125,7 +127,7 @@ struct SiteRenderer: Sendable {
                         var teaser = lesson.page
                         teaser.html = ""
                         teaser.headings = []
-                        let signInURL = context.link("/account/sign-in/")
+                        let signInURL = context.link("/account/signin/") + "?return_to=" + context.link(lesson.page.url)
                         jobs.append(Job(page: teaser, layout: "teaser",
                             makeValues: { makeValues().merging(["signInURL": signInURL]) { $1 } },
                             currentURL: lesson.page.url))
@@ -141,6 +143,7 @@ struct SiteRenderer: Sendable {
             for job in firstJob..<jobs.count { jobs[job].key = courseKeys[courseIndex] }
         }
         jobs += templateJobs()
+        jobs += AccountPages.jobs(for: context)
         let notFound = Page(source: "(404)", url: "/404.html", title: "Page not found",
             description: "The page you asked for is not here.")
         jobs.append(Job(page: notFound, layout: "404", makeValues: { [:] }))
@@ -267,7 +270,7 @@ struct SiteRenderer: Sendable {
         values["site"] = siteValues.merging(["nav": navValues(current: job.page.url)]) { $1 }
         values["assets"] = assets
         values["offers"] = offerValues
-        values["page"] = pageValue(job.page, noindex: job.page.url == "/404.html" || job.page.draft)
+        values["page"] = pageValue(job.page, noindex: job.noindex || job.page.url == "/404.html" || job.page.draft)
         if let current = job.currentURL, let sidebar = values["sidebar"] as? String {
             values["sidebar"] = Self.markCurrent(context.link(current), in: sidebar)
         }

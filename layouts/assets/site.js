@@ -270,28 +270,875 @@
     form.hidden = false;
   }
 
-  /* ---------- Account ---------- */
+  /* ---------- Accounts (the auth function's API, docs/AUTH.md) ---------- */
+
+  var auth = {
+    api: "/api/auth",
+    /** X-CSRF-Token for every POST and DELETE once signed in (from the session or sign-in answer). */
+    csrf: null,
+    /** GET /session, asked at most once per page. */
+    session: null
+  };
+
+  function readCookie(name) {
+    var parts = doc.cookie ? doc.cookie.split(";") : [];
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i].replace(/^\s+/, "");
+      if (part.indexOf(name + "=") === 0) return part.slice(name.length + 1);
+    }
+    return null;
+  }
+
+  /** `lectern_hint=1` is set by the auth function beside its HttpOnly session cookie (and cleared at
+      sign-out), so a visitor who never signed in costs no API call. */
+  function hasSessionHint() {
+    return readCookie("lectern_hint") === "1";
+  }
+
+  function dropSessionHint() {
+    doc.cookie = "lectern_hint=; Path=/; Max-Age=0; SameSite=Lax" + (window.location.protocol === "https:" ? "; Secure" : "");
+  }
+
+  function signedOutLocally() {
+    dropSessionHint();
+    auth.csrf = null;
+    auth.session = null;
+    showHeaderUser(null);
+  }
+
+  /** The session (`{status, data}`; status 0 when the network failed); a 401 drops a stale hint. */
+  function currentSession() {
+    if (!auth.session) {
+      auth.session = authRequest("GET", "/session").then(function (reply) {
+        if (reply.status === 401) dropSessionHint();
+        return reply;
+      });
+    }
+    return auth.session;
+  }
+
+  /** Calls the auth API with JSON; resolves with `{status, data, response}`, never rejects. */
+  function authRequest(method, path, body, retried) {
+    var needsToken = method !== "GET" && !auth.csrf && hasSessionHint();
+    return (needsToken ? currentSession() : Promise.resolve())
+      .then(function () {
+        var headers = { Accept: "application/json" };
+        if (body !== undefined) headers["Content-Type"] = "application/json";
+        if (method !== "GET" && auth.csrf) headers["X-CSRF-Token"] = auth.csrf;
+        return fetch(auth.api + path, {
+          method: method,
+          credentials: "same-origin",
+          headers: headers,
+          body: body === undefined ? undefined : JSON.stringify(body)
+        });
+      })
+      .then(
+        function (response) {
+          return response
+            .json()
+            .catch(function () {
+              return null;
+            })
+            .then(function (data) {
+              if (data && typeof data.csrf_token === "string") auth.csrf = data.csrf_token;
+              var code = data && data.error && data.error.code;
+              if (response.status === 403 && code === "csrf_rejected" && !retried && method !== "GET") {
+                // The token went stale (signed in again in another tab): fetch the current one, once.
+                auth.csrf = null;
+                auth.session = null;
+                return currentSession().then(function () {
+                  return authRequest(method, path, body, true);
+                });
+              }
+              return { status: response.status, data: data, response: response };
+            });
+        },
+        function () {
+          return { status: 0, data: null, response: null };
+        }
+      );
+  }
+
+  /* The header: "Sign in", or the signed-in reader's name linking to the account page. */
+
+  var header = { slot: null, signIn: null, account: null };
+
+  function showHeaderUser(user) {
+    var slot = header.slot;
+    if (!slot || !header.signIn) return;
+    var name = user && (user.name || user.email);
+    if (!name) {
+      if (header.account && header.account.parentNode === slot) slot.replaceChild(header.signIn, header.account);
+      header.account = null;
+      return;
+    }
+    var url = slot.getAttribute("data-account-url") || "/account/";
+    var link = make("a", "site-account-link is-signed-in");
+    link.href = url;
+    link.setAttribute("data-lectern-account-link", "");
+    if (window.location.pathname === url) link.setAttribute("aria-current", "page");
+    link.appendChild(make("span", "visually-hidden", "Account: "));
+    link.appendChild(make("span", "site-account-name", String(name)));
+    if (user.email) link.title = "Account: " + String(user.email);
+    var current = header.account || header.signIn;
+    if (current.parentNode === slot) slot.replaceChild(link, current);
+    header.account = link;
+  }
 
   function setUpAccount() {
     var slot = doc.querySelector("[data-lectern-account]");
-    if (!slot) return;
-    var request = getJSON("/api/auth/me");
-    if (!request) return;
-    request.then(function (data) {
+    var signIn = slot && slot.querySelector("[data-lectern-signin]");
+    if (!signIn) return;
+    header.slot = slot;
+    header.signIn = signIn;
+    // Come back to this page after signing in (from an account page, the account page is next).
+    var accountURL = slot.getAttribute("data-account-url") || "/account/";
+    var path = window.location.pathname;
+    if (path.indexOf(accountURL) !== 0) {
+      signIn.href = signIn.getAttribute("href").split("?")[0] + "?return_to=" + encodeURIComponent(path).replace(/%2F/g, "/");
+    }
+    if (!hasSessionHint() || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    currentSession().then(function (reply) {
       guard(function () {
-        var user = data && data.user;
-        var name = user && (user.name || user.email);
-        if (!name) return;
-        slot.textContent = "";
-        var label = make("span", "site-account-name", String(name));
-        if (user.email) label.title = String(user.email);
-        var signOut = make("a", "site-account-signout", "Sign out");
-        signOut.href = slot.getAttribute("data-sign-out") || "/api/auth/logout";
-        slot.appendChild(label);
-        slot.appendChild(signOut);
-        slot.hidden = false;
+        if (reply.status === 200 && reply.data && reply.data.user) showHeaderUser(reply.data.user);
       });
     });
+  }
+
+  /* Account pages (layout `account`): forms posted as JSON, answers shown in place. */
+
+  var accountMessages = {
+    offline: "We couldn't reach the server. Check your connection and try again.",
+    unavailable: "Accounts aren't available on this site right now. Please try again later.",
+    failed: "Something went wrong. Please try again.",
+    sending: "Sending…"
+  };
+
+  function queryParam(name) {
+    return typeof URLSearchParams === "function" ? new URLSearchParams(window.location.search).get(name) : null;
+  }
+
+  /** Takes a one-time token (or a message already shown) out of the address, so it is neither
+      kept in history nor shared: the parameter `name`, or the whole query. */
+  function dropQuery(name) {
+    if (!window.history || typeof window.history.replaceState !== "function") return;
+    var query = "";
+    if (name && typeof URLSearchParams === "function") {
+      var params = new URLSearchParams(window.location.search);
+      params.delete(name);
+      query = params.toString() ? "?" + params.toString() : "";
+    }
+    window.history.replaceState(window.history.state, "", window.location.pathname + query + window.location.hash);
+  }
+
+  /** A same-site path (one leading `/`) to go to after signing in, or null. */
+  function safeReturnPath(value) {
+    if (typeof value !== "string" || !/^\/(?![\/\\])/.test(value) || /[\u0000-\u001f\\]/.test(value)) return null;
+    try {
+      var url = new URL(value, window.location.origin);
+      return url.origin === window.location.origin ? url.pathname + url.search + url.hash : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function labelText(field) {
+    var label = field.id ? doc.querySelector('label[for="' + field.id + '"]') : null;
+    var text = label ? label.textContent : field.name;
+    return String(text || "").replace(/\(optional\)/, "").replace(/\s+/g, " ").trim();
+  }
+
+  function describedBy(field, id, add) {
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (each) {
+      return each && each !== id;
+    });
+    if (add) ids.push(id);
+    if (ids.length) field.setAttribute("aria-describedby", ids.join(" "));
+    else field.removeAttribute("aria-describedby");
+  }
+
+  /** Marks a field invalid with `message` beside it, or clears the mark when message is empty. */
+  function setFieldError(field, message) {
+    var holder = field.closest(".account-field") || field.parentNode;
+    var error = holder && holder.querySelector("[data-field-error]");
+    if (message) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
+    if (!error) return;
+    error.textContent = message || "";
+    error.hidden = !message;
+    if (error.id) describedBy(field, error.id, Boolean(message));
+  }
+
+  /** Writes into a live region; `kind` is "success", "error" or anything else for neutral. */
+  function setStatus(status, message, kind) {
+    if (!status) return;
+    status.textContent = message || "";
+    status.classList.toggle("is-success", kind === "success");
+    status.classList.toggle("is-error", kind === "error");
+  }
+
+  function focusStatus(status) {
+    if (!status) return;
+    status.tabIndex = -1;
+    status.focus();
+  }
+
+  /** What went wrong, from a reply that was not a success: `{message, field, code}`. */
+  function replyProblem(reply) {
+    var error = reply.data && reply.data.error;
+    if (reply.status === 0) return { message: accountMessages.offline };
+    if (reply.status === 429) {
+      var retry = reply.response && parseInt(reply.response.headers.get("Retry-After"), 10);
+      return { message: retryMessage(retry), code: "rate_limited" };
+    }
+    if (!error || reply.status === 404 || reply.status === 405 || reply.status === 501 || reply.status >= 502) {
+      return { message: accountMessages.unavailable, code: error && error.code };
+    }
+    return {
+      message: typeof error.message === "string" && error.message ? error.message : accountMessages.failed,
+      field: typeof error.field === "string" ? error.field : null,
+      code: error.code
+    };
+  }
+
+  /** Shows problems: each next to its field and the first in the form's live region; focus goes to
+      the first field at fault, else to the live region. */
+  function showProblems(form, problems) {
+    var status = form.querySelector("[data-account-status]");
+    var first = null;
+    var summary = "";
+    problems.forEach(function (problem) {
+      var field = problem.field && typeof problem.field === "object" ? problem.field : null;
+      if (!field && problem.field) field = form.elements.namedItem(String(problem.field));
+      // A name several fields share (radio buttons) gives a list without focus(): mark none.
+      if (field && (typeof field.focus !== "function" || field.type === "hidden")) field = null;
+      if (field) setFieldError(field, problem.message);
+      if (!first) {
+        first = field || status;
+        // The browser's own words ("Please fill out this field.") need the field's name; the
+        // function's messages are whole sentences.
+        summary = field && problem.field === field ? labelText(field) + ": " + problem.message : problem.message;
+      }
+    });
+    if (problems.length > 1) summary += " (" + problems.length + " fields need attention)";
+    setStatus(status, summary, "error");
+    if (first === status) focusStatus(status);
+    else if (first) first.focus();
+  }
+
+  function clearProblems(form) {
+    var marked = form.querySelectorAll("[aria-invalid]");
+    for (var i = 0; i < marked.length; i++) setFieldError(marked[i], "");
+  }
+
+  function formValues(form) {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name) return;
+      if (field.type === "checkbox") values[field.name] = field.checked;
+      else if (field.type === "password") values[field.name] = field.value;
+      else if (field.name === "code") values[field.name] = field.value.replace(/\s+/g, "");
+      else values[field.name] = field.value.trim();
+    });
+    return values;
+  }
+
+  /**
+   * Posts `form` through `send(values)` once the browser's own checks and `check(values)` (a
+   * problem `{field, message}` or null, when given) pass. A 2xx reply goes to
+   * `done(reply, values, form)`; any other is shown in the form and handed to
+   * `failed(reply, problem)` when given. The field marked is the function's `error.field`, else
+   * `fallbackField` for a refused secret or value (401, 422), so the reader lands where to retype.
+   */
+  function accountForm(form, options) {
+    if (!form) return;
+    var button = form.querySelector("button[type=submit]");
+    var status = form.querySelector("[data-account-status]");
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (busy) return;
+      clearProblems(form);
+      var invalid = [];
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name && typeof field.checkValidity === "function" && !field.checkValidity()) {
+          invalid.push({ field: field, message: field.validationMessage || "Please fill in this field." });
+        }
+      });
+      if (invalid.length) return showProblems(form, invalid);
+      var values = formValues(form);
+      var problem = options.check ? options.check(values) : null;
+      if (problem) return showProblems(form, [problem]);
+      busy = true;
+      // aria-disabled rather than disabled: a disabled button drops keyboard focus mid-send.
+      if (button) button.setAttribute("aria-disabled", "true");
+      form.setAttribute("aria-busy", "true");
+      setStatus(status, accountMessages.sending);
+      options.send(values).then(function (reply) {
+        busy = false;
+        if (button) button.removeAttribute("aria-disabled");
+        form.removeAttribute("aria-busy");
+        guard(function () {
+          if (reply.status >= 200 && reply.status < 300) {
+            setStatus(status, "");
+            options.done(reply, values, form);
+            return;
+          }
+          var problem = replyProblem(reply);
+          if (!problem.field && options.fallbackField && (reply.status === 401 || reply.status === 422)
+            && problem.code !== "not_signed_in") {
+            problem.field = options.fallbackField;
+          }
+          showProblems(form, [problem]);
+          if (options.failed) options.failed(reply, problem);
+        });
+      });
+    });
+    function clearMark(event) {
+      var target = event.target;
+      if (target && target.hasAttribute && target.hasAttribute("aria-invalid")) setFieldError(target, "");
+    }
+    form.addEventListener("input", clearMark);
+    form.addEventListener("change", clearMark);
+  }
+
+  function providerLinks(root, returnTo, verb) {
+    var box = root.querySelector("[data-account-providers]");
+    var list = box && box.querySelector("[data-account-provider-list]");
+    if (!list) return;
+    authRequest("GET", "/providers").then(function (reply) {
+      guard(function () {
+        var providers = reply.status === 200 && reply.data && Array.isArray(reply.data.providers) ? reply.data.providers : [];
+        list.textContent = "";
+        providers.forEach(function (provider) {
+          var start = null;
+          try {
+            start = new URL(String(provider.start_url), window.location.origin);
+          } catch (error) {
+            return;
+          }
+          if (start.origin !== window.location.origin || !provider.name) return;
+          start.searchParams.set("return_to", returnTo);
+          var link = make("a", "button account-provider", verb + " " + provider.name);
+          link.href = start.pathname + start.search;
+          if (provider.id) link.setAttribute("data-provider", String(provider.id));
+          var item = make("li");
+          item.appendChild(link);
+          list.appendChild(item);
+        });
+        box.hidden = !list.children.length;
+      });
+    });
+  }
+
+  /** Why a provider sign-in came back to the sign-in page (`?error=` from the auth function's callback). */
+  var providerErrors = {
+    provider_cancelled: "Signing in with the provider was cancelled.",
+    provider_unavailable: "That sign-in provider cannot be reached right now. Try again later, or use your email and password.",
+    provider_linked_elsewhere: "That provider account is already connected to another account here.",
+    provider_email_unverified: "The provider has not confirmed your email address. Confirm it there, or sign in with your email and password.",
+    account_disabled: "This account is disabled.",
+    other: "Signing in with the provider did not work. Please try again."
+  };
+
+  function accountSignIn(root, page) {
+    var returnTo = safeReturnPath(queryParam("return_to"));
+    if (!returnTo || returnTo.indexOf(page.signin) === 0) returnTo = page.home;
+    var form = root.querySelector('[data-account-form="signin"]');
+    var second = root.querySelector('[data-account-form="signin-2fa"]');
+    var resend = root.querySelector('[data-account-form="resend"]');
+    var challenge = null;
+    var email = "";
+    providerLinks(root, returnTo, "Continue with");
+    var providerError = queryParam("error");
+    if (providerError && form) {
+      var known = Object.prototype.hasOwnProperty.call(providerErrors, providerError);
+      showProblems(form, [{ message: providerErrors[known ? providerError : "other"] }]);
+      dropQuery("error");
+    }
+
+    function signedIn(status) {
+      setStatus(status, "Signed in. Taking you on…", "success");
+      window.location.assign(returnTo);
+    }
+
+    accountForm(form, {
+      fallbackField: "password",
+      send: function (values) {
+        email = values.email;
+        if (resend) resend.hidden = true;
+        return authRequest("POST", "/signin", { email: values.email, password: values.password });
+      },
+      done: function (reply) {
+        var data = reply.data || {};
+        if (data.two_factor_required && data.challenge && second) {
+          challenge = data.challenge;
+          form.hidden = true;
+          second.hidden = false;
+          setStatus(second.querySelector("[data-account-status]"), "Password accepted. Enter the code from your authenticator app.");
+          second.elements.namedItem("code").focus();
+        } else if (data.user) {
+          signedIn(form.querySelector("[data-account-status]"));
+        } else {
+          showProblems(form, [{ message: accountMessages.failed }]);
+        }
+      },
+      failed: function (reply, problem) {
+        if (problem.code === "email_not_verified" && resend) resend.hidden = false;
+      }
+    });
+    accountForm(second, {
+      fallbackField: "code",
+      send: function (values) {
+        return authRequest("POST", "/signin/2fa", { challenge: challenge, code: values.code });
+      },
+      done: function (reply, values, form) {
+        if (reply.data && reply.data.user) signedIn(form.querySelector("[data-account-status]"));
+        else showProblems(form, [{ message: accountMessages.failed }]);
+      },
+      failed: function (reply, problem) {
+        // The password step expired: ask for it again, saying why.
+        if (problem.code === "invalid_challenge") backToPassword(problem.message);
+      }
+    });
+    function backToPassword(message) {
+      challenge = null;
+      second.hidden = true;
+      second.reset();
+      clearProblems(second);
+      form.hidden = false;
+      if (message) showProblems(form, [{ field: "password", message: message }]);
+      else form.elements.namedItem("password").focus();
+    }
+    var restart = second && second.querySelector("[data-account-restart]");
+    if (restart) {
+      restart.addEventListener("click", function (event) {
+        event.preventDefault();
+        backToPassword(null);
+      });
+    }
+    accountForm(resend, {
+      send: function () {
+        return authRequest("POST", "/verify/resend", { email: email });
+      },
+      done: function (reply, values, form) {
+        var status = form.querySelector("[data-account-status]");
+        setStatus(status, (reply.data && reply.data.message) || "We sent a new link. Check your inbox.", "success");
+        focusStatus(status);
+      }
+    });
+  }
+
+  function accountSignUp(root) {
+    var form = root.querySelector('[data-account-form="signup"]');
+    accountForm(form, {
+      send: function (values) {
+        var body = { email: values.email, password: values.password };
+        if (values.name) body.name = values.name;
+        return authRequest("POST", "/signup", body);
+      },
+      done: function (reply, values) {
+        var status = form.querySelector("[data-account-status]");
+        form.reset();
+        Array.prototype.forEach.call(form.querySelectorAll(".account-field, .account-actions"), function (part) {
+          part.hidden = true;
+        });
+        setStatus(status, (reply.data && reply.data.message) ||
+          "Check your inbox: we sent a link to " + values.email + " to confirm your address.", "success");
+        focusStatus(status);
+      }
+    });
+  }
+
+  function accountVerify(root, page) {
+    var status = root.querySelector("[data-account-page-status]");
+    var resend = root.querySelector('[data-account-form="resend"]');
+    var next = root.querySelector("[data-account-verified]");
+    var token = queryParam("token");
+    dropQuery();
+    accountForm(resend, {
+      send: function (values) {
+        return authRequest("POST", "/verify/resend", { email: values.email });
+      },
+      done: function (reply, values, form) {
+        var formStatus = form.querySelector("[data-account-status]");
+        setStatus(formStatus, (reply.data && reply.data.message) || "We sent a new link. Check your inbox.", "success");
+        focusStatus(formStatus);
+      }
+    });
+    if (!token) {
+      setStatus(status, "This page confirms your email address with the link we emailed you, and this link has no token.", "error");
+      if (resend) resend.hidden = false;
+      return;
+    }
+    setStatus(status, "Confirming your email address…");
+    authRequest("POST", "/verify", { token: token }).then(function (reply) {
+      guard(function () {
+        if (reply.status === 200) {
+          setStatus(status, (reply.data && reply.data.message) || "Your email address is confirmed. You can sign in now.", "success");
+          if (next) next.hidden = false;
+        } else {
+          var problem = replyProblem(reply);
+          setStatus(status, problem.code === "invalid_token"
+            ? problem.message + " Ask for a new link below."
+            : problem.message, "error");
+          if (resend && problem.code === "invalid_token") resend.hidden = false;
+        }
+        focusStatus(status);
+      });
+    });
+  }
+
+  function accountReset(root) {
+    var status = root.querySelector("[data-account-page-status]");
+    var forgot = root.querySelector('[data-account-form="forgot"]');
+    var reset = root.querySelector('[data-account-form="reset"]');
+    var done = root.querySelector("[data-account-reset-done]");
+    var token = queryParam("token");
+    dropQuery();
+    accountForm(forgot, {
+      send: function (values) {
+        return authRequest("POST", "/password/forgot", { email: values.email });
+      },
+      done: function (reply, values, form) {
+        form.hidden = true;
+        setStatus(status, (reply.data && reply.data.message) ||
+          "If " + values.email + " has an account, we sent it a link to choose a new password.", "success");
+        focusStatus(status);
+      }
+    });
+    accountForm(reset, {
+      fallbackField: "new_password",
+      send: function (values) {
+        return authRequest("POST", "/password/reset", { token: token, new_password: values.new_password });
+      },
+      done: function (reply, values, form) {
+        form.hidden = true;
+        signedOutLocally();
+        setStatus(status, (reply.data && reply.data.message) || "Your password is changed. Sign in with it now.", "success");
+        if (done) done.hidden = false;
+        focusStatus(status);
+      },
+      failed: function (reply, problem) {
+        if (problem.code !== "invalid_token") return;
+        reset.hidden = true;
+        setStatus(status, problem.message + " Ask for a new link below.", "error");
+        if (forgot) forgot.hidden = false;
+        focusStatus(status);
+      }
+    });
+    if (token && reset) reset.hidden = false;
+    else if (forgot) forgot.hidden = false;
+  }
+
+  /** A time from the API (Unix seconds, or an ISO 8601 string) as the reader's locale writes it. */
+  function readableDate(value, withTime) {
+    var seconds = typeof value === "number" ? value : /^\d+(\.\d+)?$/.test(String(value || "")) ? Number(value) : NaN;
+    var date = !isNaN(seconds) ? new Date(seconds * 1000) : value ? new Date(value) : null;
+    if (!date || isNaN(date.getTime())) return value ? String(value) : "";
+    var options = withTime
+      ? { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" }
+      : { year: "numeric", month: "long", day: "numeric" };
+    try {
+      return date.toLocaleString(doc.documentElement.lang || undefined, options);
+    } catch (error) {
+      return date.toISOString();
+    }
+  }
+
+  /** "Firefox on Windows" from a user agent string, or the string itself when it says nothing known. */
+  function deviceName(agent) {
+    var text = String(agent || "");
+    var browser = /Edg\//.test(text) ? "Edge" : /Firefox\//.test(text) ? "Firefox"
+      : /Chrom(e|ium)\//.test(text) ? "Chrome" : /Safari\//.test(text) ? "Safari" : "";
+    var system = /Android/.test(text) ? "Android" : /iPhone|iPad/.test(text) ? "iOS"
+      : /Windows/.test(text) ? "Windows" : /Mac OS X|Macintosh/.test(text) ? "macOS" : /Linux/.test(text) ? "Linux" : "";
+    if (browser && system) return browser + " on " + system;
+    return browser || system || text.slice(0, 60) || "Unknown device";
+  }
+
+  function accountHome(root, page) {
+    var status = root.querySelector("[data-account-page-status]");
+    var sections = root.querySelector("[data-account-signed-in]");
+    var signedOutPanel = root.querySelector("[data-account-signed-out]");
+    var user = null;
+
+    function showUser(value) {
+      user = value || user;
+      if (!user) return;
+      var fields = root.querySelectorAll("[data-account-user]");
+      for (var i = 0; i < fields.length; i++) {
+        var key = fields[i].getAttribute("data-account-user");
+        var text = key === "created_at" ? readableDate(user.created_at)
+          : key === "two_factor" ? (user.two_factor ? "On" : "Off")
+          : key === "email" ? String(user.email || "") + (user.email_verified === false ? " (not confirmed yet)" : "")
+          : String(user[key] || "—");
+        fields[i].textContent = text;
+      }
+      showHeaderUser(user);
+    }
+
+    function leave(message) {
+      signedOutLocally();
+      sections.hidden = true;
+      if (signedOutPanel) signedOutPanel.hidden = false;
+      setStatus(status, message, "success");
+      focusStatus(status);
+    }
+
+    /* Sessions */
+    var sessionList = root.querySelector("[data-account-sessions]");
+    var sessionStatus = root.querySelector("[data-account-sessions-status]");
+    var sessionsTitle = doc.getElementById("account-sessions-title");
+
+    function signOut() {
+      return authRequest("POST", "/signout").then(function (reply) {
+        if (reply.status === 204 || reply.status === 200 || reply.status === 401) leave("You have signed out.");
+        else setStatus(sessionStatus, replyProblem(reply).message, "error");
+      });
+    }
+
+    function loadSessions() {
+      authRequest("GET", "/sessions").then(function (reply) {
+        guard(function () {
+          sessionList.textContent = "";
+          var sessions = reply.status === 200 && reply.data && Array.isArray(reply.data.sessions) ? reply.data.sessions : null;
+          if (!sessions) return setStatus(sessionStatus, replyProblem(reply).message, "error");
+          sessions.forEach(function (session) {
+            var device = deviceName(session.user_agent);
+            var item = make("li", "account-session");
+            var text = make("div", "account-session-text");
+            text.appendChild(make("span", "account-session-device", device));
+            if (session.current) text.appendChild(make("span", "badge account-session-current", "This browser"));
+            var details = [];
+            if (session.ip) details.push(String(session.ip));
+            if (session.last_seen_at) details.push("last active " + readableDate(session.last_seen_at, true));
+            if (session.created_at) details.push("signed in " + readableDate(session.created_at));
+            text.appendChild(make("span", "account-session-meta", details.join(" · ")));
+            item.appendChild(text);
+            var button = make("button", "button account-session-signout", "Sign out");
+            button.type = "button";
+            button.appendChild(make("span", "visually-hidden", session.current ? " of this browser" : " of " + device));
+            button.addEventListener("click", function () {
+              if (button.getAttribute("aria-disabled") === "true") return;
+              if (session.current) return signOut();
+              button.setAttribute("aria-disabled", "true");
+              authRequest("DELETE", "/sessions/" + encodeURIComponent(session.id)).then(function (reply) {
+                button.removeAttribute("aria-disabled");
+                if (reply.status === 204 || reply.status === 200 || reply.status === 404) {
+                  item.parentNode.removeChild(item);
+                  setStatus(sessionStatus, "Signed out of " + device + ".", "success");
+                  if (sessionsTitle) sessionsTitle.focus();
+                } else {
+                  setStatus(sessionStatus, replyProblem(reply).message, "error");
+                }
+              });
+            });
+            item.appendChild(button);
+            sessionList.appendChild(item);
+          });
+        });
+      });
+    }
+
+    /* Two-step verification: off → setup → codes → on */
+    function twoFactor(state) {
+      var parts = root.querySelectorAll("[data-account-2fa]");
+      var shown = null;
+      for (var i = 0; i < parts.length; i++) {
+        parts[i].hidden = parts[i].getAttribute("data-account-2fa") !== state;
+        if (!parts[i].hidden) shown = parts[i];
+      }
+      var heading = shown && shown.querySelector("[data-account-focus]");
+      return heading;
+    }
+
+    accountForm(root.querySelector('[data-account-form="2fa-setup"]'), {
+      fallbackField: "password",
+      send: function (values) {
+        return authRequest("POST", "/2fa/setup", { password: values.password });
+      },
+      done: function (reply, values, form) {
+        var data = reply.data || {};
+        form.reset();
+        root.querySelector("[data-account-otpauth]").textContent = String(data.otpauth_uri || "");
+        root.querySelector("[data-account-key]").textContent = String(data.secret || "")
+          .replace(/\s+/g, "")
+          .replace(/(.{4})(?=.)/g, "$1 ");
+        var heading = twoFactor("setup");
+        if (heading) heading.focus();
+      }
+    });
+    accountForm(root.querySelector('[data-account-form="2fa-enable"]'), {
+      fallbackField: "code",
+      send: function (values) {
+        return authRequest("POST", "/2fa/enable", { code: values.code });
+      },
+      done: function (reply, values, form) {
+        form.reset();
+        var list = root.querySelector("[data-account-recovery-codes]");
+        list.textContent = "";
+        var codes = reply.data && Array.isArray(reply.data.recovery_codes) ? reply.data.recovery_codes : [];
+        codes.forEach(function (code) {
+          var item = make("li");
+          item.appendChild(make("code", "", String(code)));
+          list.appendChild(item);
+        });
+        root.querySelector("[data-account-otpauth]").textContent = "";
+        root.querySelector("[data-account-key]").textContent = "";
+        user.two_factor = true;
+        // The function rotated this session and ended the others.
+        showUser(reply.data && reply.data.user);
+        loadSessions();
+        var heading = twoFactor("codes");
+        if (heading) heading.focus();
+      }
+    });
+    var saved = root.querySelector("[data-account-codes-saved]");
+    if (saved) {
+      saved.addEventListener("click", function () {
+        // Shown once: take them out of the page as well.
+        root.querySelector("[data-account-recovery-codes]").textContent = "";
+        twoFactor("on");
+        var title = doc.getElementById("account-2fa-title");
+        if (title) {
+          title.tabIndex = -1;
+          title.focus();
+        }
+      });
+    }
+    accountForm(root.querySelector('[data-account-form="2fa-disable"]'), {
+      fallbackField: "password",
+      send: function (values) {
+        return authRequest("POST", "/2fa/disable", { password: values.password });
+      },
+      done: function (reply, values, form) {
+        form.reset();
+        user.two_factor = false;
+        showUser(reply.data && reply.data.user);
+        twoFactor("off");
+        var status = root.querySelector('[data-account-2fa="off"] [data-account-status]');
+        setStatus(status, "Two-step verification is off.", "success");
+        focusStatus(status);
+      }
+    });
+
+    /* Password */
+    accountForm(root.querySelector('[data-account-form="password"]'), {
+      fallbackField: "current_password",
+      send: function (values) {
+        return authRequest("POST", "/password", { current_password: values.current_password, new_password: values.new_password });
+      },
+      done: function (reply, values, form) {
+        form.reset();
+        showUser(reply.data && reply.data.user);
+        var status = form.querySelector("[data-account-status]");
+        setStatus(status, "Your password is changed. Your other devices were signed out.", "success");
+        focusStatus(status);
+        loadSessions();
+      }
+    });
+
+    /* Download my data */
+    var exportButton = root.querySelector("[data-account-export]");
+    var exportStatus = root.querySelector("[data-account-export-status]");
+    if (exportButton) {
+      exportButton.addEventListener("click", function () {
+        if (exportButton.getAttribute("aria-disabled") === "true") return;
+        exportButton.setAttribute("aria-disabled", "true");
+        setStatus(exportStatus, "Preparing your data…");
+        fetch(auth.api + "/export", { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            if (response.status !== 200) {
+              return response.json().catch(function () { return null; }).then(function (data) {
+                throw replyProblem({ status: response.status, data: data, response: response });
+              });
+            }
+            var disposition = response.headers.get("Content-Disposition") || "";
+            var named = /filename="?([^";]+)"?/.exec(disposition);
+            return response.blob().then(function (blob) {
+              var name = named ? named[1] : "account-data.json";
+              var link = make("a");
+              link.href = URL.createObjectURL(blob);
+              link.download = name;
+              link.hidden = true;
+              doc.body.appendChild(link);
+              link.click();
+              doc.body.removeChild(link);
+              setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+              setStatus(exportStatus, "Your data was saved as " + name + ".", "success");
+            });
+          })
+          .catch(function (problem) {
+            // A fetch that failed is an Error (offline); a refused one is a problem from replyProblem.
+            var message = problem && !(problem instanceof Error) ? problem.message : accountMessages.offline;
+            setStatus(exportStatus, message || accountMessages.failed, "error");
+          })
+          .then(function () {
+            exportButton.removeAttribute("aria-disabled");
+          });
+      });
+    }
+
+    /* Delete my account: the typed address confirms it (and is what the function checks for an
+       account without a password); the password, when the account has one. */
+    accountForm(root.querySelector('[data-account-form="delete"]'), {
+      fallbackField: "password",
+      check: function (values) {
+        var typed = String(values.confirm || "").toLowerCase();
+        if (user && user.email && typed !== String(user.email).toLowerCase()) {
+          return { field: "confirm", message: "Type " + user.email + ", the address of this account." };
+        }
+        return null;
+      },
+      send: function (values) {
+        var body = { confirm: values.confirm };
+        if (values.password) body.password = values.password;
+        return authRequest("DELETE", "/account", body);
+      },
+      done: function () {
+        leave("Your account has been deleted. Thank you for having been with us.");
+        if (signedOutPanel) signedOutPanel.hidden = true;
+      }
+    });
+
+    var signOutButton = root.querySelector("[data-account-signout]");
+    if (signOutButton) signOutButton.addEventListener("click", signOut);
+
+    setStatus(status, "Loading your account…");
+    currentSession().then(function (reply) {
+      guard(function () {
+        if (reply.status === 401) {
+          window.location.replace(page.signin + "?return_to=" + encodeURIComponent(window.location.pathname).replace(/%2F/g, "/"));
+          return;
+        }
+        if (reply.status !== 200 || !reply.data || !reply.data.user) {
+          setStatus(status, replyProblem(reply).message, "error");
+          return;
+        }
+        setStatus(status, "");
+        showUser(reply.data.user);
+        twoFactor(reply.data.user.two_factor ? "on" : "off");
+        sections.hidden = false;
+        loadSessions();
+        providerLinks(root, page.home, "Connect");
+      });
+    });
+  }
+
+  function setUpAccountPages() {
+    var root = doc.querySelector("[data-account-view]");
+    if (!root || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    auth.api = root.getAttribute("data-account-api") || auth.api;
+    var page = {
+      home: root.getAttribute("data-account-home") || "/account/",
+      signin: root.getAttribute("data-account-signin") || "/account/signin/"
+    };
+    var ready = root.querySelector("[data-account-ready]");
+    if (ready) ready.hidden = false;
+    var views = { signin: accountSignIn, signup: accountSignUp, verify: accountVerify, reset: accountReset, home: accountHome };
+    var view = views[root.getAttribute("data-account-view")];
+    if (view) view(root, page);
   }
 
   /* ---------- Course sidebar ---------- */
@@ -712,6 +1559,7 @@
     guard(setUpTemplateForms);
     guard(setUpQuizzes);
     guard(setUpSearch);
+    guard(setUpAccountPages);
     guard(setUpAccount);
     guard(setUpCourseNav);
     guard(setUpProgress);
