@@ -169,6 +169,8 @@ let package = Package(
                 "Deploy",
                 "LeadsFunction",
                 "Accounts",
+                "Learning",
+                "FunctionKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -83,6 +83,11 @@ public struct UserAdmin: Sendable {
         }
     }
 
+    /// The id of the account with this email address or id.
+    public static func resolveID(_ who: String, in store: Store) async throws -> String {
+        try await store.withDatabase { db in try await resolve(who, on: db) }
+    }
+
     /// An email address (any case) or a user id.
     static func resolve(_ who: String, on db: any SQLDatabase) async throws -> String {
         let email = who.trimmingCharacters(in: .whitespaces).lowercased()

@@ -68,7 +68,9 @@ public enum AccessPolicy {
         case .paid:
             guard let learner else { return .signIn }
             if !learner.readsEverything {
-                let granting = manifest.offers.filter { $0.courses.contains(course.id) }.map(\.id)
+                // A free offer that lists the course describes its free lessons; only a paid
+                // offer unlocks paid ones.
+                let granting = manifest.offers.filter { $0.courses.contains(course.id) && $0.price > 0 }.map(\.id)
                 if learner.offers.isDisjoint(with: granting) {
                     return .buy(offers: granting.isEmpty ? [course.offer].compactMap { $0 } : granting)
                 }

@@ -137,6 +137,7 @@ public struct Grader: Sendable {
                 throw Problem.wrongShape(question: question.id, expected: "{compiles, output} or {compiles: false, line}")
             }
             let expectsCompile = question.compiles ?? true
+            guard let compiles else { return QuestionResult(correct: false, feedback: nil) }
             var correct = compiles == expectsCompile
             if correct && expectsCompile {
                 correct = Self.normaliseOutput(output ?? "") == Self.normaliseOutput(question.output ?? "")

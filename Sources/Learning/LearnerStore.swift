@@ -108,6 +108,19 @@ public struct LearnerStore: Sendable {
                        result: result, createdAt: try row.decode(column: "created_at", as: Int.self))
     }
 
+    /// The attempt an earlier request with this idempotency key recorded (keys are scoped to the
+    /// learner and the quiz).
+    public func replayed(userID: String, lessonID: String, quizID: String, idempotencyKey: String) async throws -> Attempt? {
+        let key = Self.scopedKey(idempotencyKey, lessonID: lessonID, quizID: quizID)
+        return try await store.withDatabase { db in
+            try await db.raw("SELECT * FROM quiz_attempts WHERE user_id = \(bind: userID) AND idempotency_key = \(bind: key)").first().map(Self.attempt)
+        }
+    }
+
+    static func scopedKey(_ key: String, lessonID: String, quizID: String) -> String {
+        "\(lessonID)#\(quizID)#\(key)"
+    }
+
     public enum AttemptOutcome: Sendable {
         case recorded(Attempt)
         /// The same `Idempotency-Key` was seen before: the attempt it recorded.
@@ -121,6 +134,7 @@ public struct LearnerStore: Sendable {
                        answers: [String: QuizAnswer], result: Grader.Result, idempotencyKey: String?,
                        at now: Int = LearnerStore.now()) async throws -> AttemptOutcome {
         let encoded = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        let idempotencyKey = idempotencyKey.map { Self.scopedKey($0, lessonID: lessonID, quizID: quizID) }
         return try await store.transaction { db in
             if let idempotencyKey, let row = try await db.raw("""
                 SELECT * FROM quiz_attempts WHERE user_id = \(bind: userID) AND idempotency_key = \(bind: idempotencyKey)

@@ -7,10 +7,11 @@ public enum QuizAnswer: Sendable, Equatable, Codable {
     case choices([String])
     case text(String)
     case number(Double)
-    case trace(compiles: Bool, output: String?, line: Int?)
+    /// `compiles` is nil when the learner has not answered yet (the question counts as wrong).
+    case trace(compiles: Bool?, output: String?, line: Int?)
 
     struct Trace: Codable {
-        let compiles: Bool
+        let compiles: Bool?
         let output: String?
         let line: Int?
     }
@@ -48,7 +49,11 @@ public enum QuizAnswer: Sendable, Equatable, Codable {
         case .text(let text): String(text.prefix(200))
         case .number(let number): number.formatted(.number.grouping(.never))
         case .trace(let compiles, let output, let line):
-            compiles ? "compiles: \(String((output ?? "").prefix(200)))" : "error at line \(line.map(String.init) ?? "?")"
+            switch compiles {
+            case true?: "compiles: \(String((output ?? "").prefix(200)))"
+            case false?: "error at line \(line.map(String.init) ?? "?")"
+            case nil: "no answer"
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ import SiteModel
 /// what a change touches: each source's signature, content hash and parsed metadata (not its
 /// HTML), and the key of every page and index it wrote.
 struct BuildCache: Sendable {
-    static let formatVersion = 5
+    static let formatVersion = 6
     static let fileName = "build.cache"
 
     /// Hash of everything all pages depend on: config, theme, options, the set of files.

@@ -5137,14 +5137,23 @@ pre {
       </header>
     </div>
     <section class="locked" data-lesson-id="{{lesson.id}}" aria-labelledby="lectern-locked-title">
+      {{#lesson.isPaid}}
       <h2 id="lectern-locked-title"><span class="locked-icon" aria-hidden="true"></span><span>This lesson is part of {{#course.offers}}<span class="locked-offer-name">{{name}}</span>{{/course.offers}}{{^course.offers}}a paid plan{{/course.offers}}</span></h2>
       <p>“{{page.title}}” is lesson {{lesson.number}} of <a href="{{course.url}}">{{course.title}}</a>, in module {{module.number}}, <a href="{{module.url}}">{{module.title}}</a>.</p>
+      <p class="locked-reason" data-access-reason role="status" hidden></p>
       <ul class="locked-offers">
         {{#course.offers}}
         <li><a class="button button-primary" href="{{url}}">Get {{name}}</a> <span class="locked-price">{{priceText}}</span></li>
         {{/course.offers}}
       </ul>
       <p class="locked-signin">Already have access? <a href="{{signInURL}}">Sign in</a> to read the full lesson.</p>
+      {{/lesson.isPaid}}
+      {{^lesson.isPaid}}
+      <h2 id="lectern-locked-title"><span class="locked-icon" aria-hidden="true"></span><span>Sign in to read this lesson</span></h2>
+      <p>“{{page.title}}” is lesson {{lesson.number}} of <a href="{{course.url}}">{{course.title}}</a>, open to everyone with a free account{{#lesson.hasRules}}, once its turn comes{{/lesson.hasRules}}.</p>
+      <p class="locked-reason" data-access-reason role="status" hidden></p>
+      <p class="locked-actions"><a class="button button-primary" href="{{signInURL}}">Sign in</a> <a class="button" href="{{signUpURL}}">Create a free account</a></p>
+      {{/lesson.isPaid}}
     </section>
     <nav class="pager" aria-label="Lessons">
       {{#prev}}

@@ -15,7 +15,7 @@ extension Manifest {
                             order += 1
                             var entry = LessonEntry(id: lesson.id, title: lesson.page.title, url: context.link(lesson.page.url),
                                 order: order, access: lesson.access, duration: lesson.duration,
-                                privatePath: lesson.access == .paid ? String(lesson.page.url.dropFirst()) + "index.html" : nil,
+                                privatePath: lesson.isGated ? String(lesson.page.url.dropFirst()) + "index.html" : nil,
                                 quizzes: lesson.quizzes.isEmpty ? nil : lesson.quizzes)
                             entry.requires = lesson.requires.isEmpty ? nil : lesson.requires
                             entry.availableAfterDays = lesson.availableAfterDays

@@ -3,7 +3,8 @@ import SiteModel
 
 /// `search-index.json`: the public text a client-side search box looks through.
 ///
-/// A paid lesson contributes its title and description only: its body stays in the private output.
+/// A gated lesson (paid, preview, or with prerequisites or drip) contributes its title and
+/// description only: its body stays in the private output.
 enum SearchIndex {
     struct Entry: Codable {
         var title: String
@@ -26,7 +27,7 @@ enum SearchIndex {
             entries.append(Entry(title: course.page.title, url: context.link(course.page.url), section: "Courses",
                 description: course.page.description, text: course.page.excerpt))
             for lesson in course.lessons {
-                let isPublic = lesson.access != .paid
+                let isPublic = !lesson.isGated
                 let headings = lesson.page.headings.map(\.title).joined(separator: " · ")
                 entries.append(Entry(title: lesson.page.title, url: context.link(lesson.page.url),
                     section: course.page.title, description: lesson.page.description,

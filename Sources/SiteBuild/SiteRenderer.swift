@@ -122,14 +122,15 @@ struct SiteRenderer: Sendable {
                         return values
                     }
                     let layout = lesson.page.layout ?? "lesson"
-                    if lesson.access == .paid {
+                    if lesson.isGated {
                         // The public teaser, then the whole lesson for the private output.
                         var teaser = lesson.page
                         teaser.html = ""
                         teaser.headings = []
                         let signInURL = context.link("/account/signin/") + "?return_to=" + context.link(lesson.page.url)
+                        let signUpURL = context.link("/account/signup/")
                         jobs.append(Job(page: teaser, layout: "teaser",
-                            makeValues: { makeValues().merging(["signInURL": signInURL]) { $1 } },
+                            makeValues: { makeValues().merging(["signInURL": signInURL, "signUpURL": signUpURL]) { $1 } },
                             currentURL: lesson.page.url))
                         jobs.append(Job(page: lesson.page, layout: layout, makeValues: makeValues, destination: .private,
                             currentURL: lesson.page.url))
@@ -345,7 +346,8 @@ struct SiteRenderer: Sendable {
                     "duration": lesson.duration, "durationText": Self.minutes(lesson.duration),
                     "access": lesson.access.rawValue, "accessLabel": lesson.access.label,
                     "isFree": lesson.access == .free, "isPreview": lesson.access == .preview,
-                    "isPaid": lesson.access == .paid,
+                    "isPaid": lesson.access == .paid, "isGated": lesson.isGated,
+                    "hasRules": !lesson.requires.isEmpty || lesson.availableAfterDays != nil || lesson.availableFrom != nil,
                 ]
             }
             return [

@@ -53,6 +53,12 @@ public struct Lesson: Sendable {
     public var availableAfterDays: Int?
     public var availableFrom: String?
 
+    /// Served only after an access check: anything but a free lesson without rules. The public
+    /// output gets a teaser; the lesson goes to the private output.
+    public var isGated: Bool {
+        access != .free || !requires.isEmpty || availableAfterDays != nil || availableFrom != nil
+    }
+
     public init(id: String, page: Page, duration: Int = 0, access: Access = .paid, quizzes: [Quiz] = []) {
         self.id = id
         self.page = page

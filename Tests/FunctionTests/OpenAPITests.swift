@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 @testable import LeadsFunction
 import Logging
+import ProgressFunction
 import Store
 import Testing
 
@@ -17,6 +18,7 @@ import Testing
         (LeadsFunction.name, LeadsFunction.addRoutes),
         (AccessFunction.name, AccessFunction.addRoutes),
         (AuthFunction.name, AuthFunction.addRoutes),
+        (ProgressFunction.name, ProgressFunction.addRoutes),
     ] }
 
     static func document() throws -> [String: Any] {

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import Accounts
+import Learning
 import LeadsFunction
 import Store
 
 /// Every function's migrations, in one place for `lectern migrate`.
 enum FunctionMigrations {
-    static let all: [MigrationSet] = [LeadsFunction.migrations, AccountsSchema.migrations]
+    static let all: [MigrationSet] = [LeadsFunction.migrations, AccountsSchema.migrations, LearningSchema.migrations]
 }
 
 /// Flags for commands that open the store.

@@ -97,7 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// The function binaries live beside `lectern` (one build produces all of them).
     func functionSpecs(siteDirectory: String, privateDirectory: String, siteURL: String) throws -> [FunctionSpec] {
         let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-        let known = ["leads", "access", "auth"]
+        let known = ["leads", "access", "auth", "progress"]
         let wanted = functions.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? known
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = environment["DATABASE_URL"] ?? "sqlite://\(siteDirectory)/.lectern/lectern.sqlite"

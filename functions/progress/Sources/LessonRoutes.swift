@@ -44,9 +44,7 @@ struct LessonRoutes: Sendable {
         if let next = progress.next(after: found.lesson.id) {
             answer["next"] = ["id": next.id, "title": next.title, "url": next.url]
         }
-        if progress.isFinished {
-            let certificate = try await services.learners.issueCertificate(
-                userID: caller.userID, courseID: found.course.id, name: caller.name ?? caller.email ?? "Learner", courseTitle: found.course.title)
+        if let certificate = try await services.certificateIfFinished(caller: caller, course: found.course, readsEverything: state.readsEverything) {
             answer["certificate"] = CertificateRoutes.json(certificate, siteURL: services.siteURL)
         }
         return ProgressServices.json(.ok, answer)

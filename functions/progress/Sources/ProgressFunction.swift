@@ -53,6 +53,16 @@ struct ProgressServices: Sendable {
         throw APIError(.forbidden, code: decision.code, message: AccessPolicy.message(for: decision, manifest: found.manifest))
     }
 
+    /// Issues the course's certificate (once) when every lesson is complete and every quiz
+    /// passed. It shows the account's name only — never the email — so the public
+    /// verification page says nothing else about the learner.
+    func certificateIfFinished(caller: Caller, course: Manifest.CourseEntry, readsEverything: Bool) async throws -> LearnerStore.Certificate? {
+        let state = try await learners.state(userID: caller.userID, readsEverything: readsEverything)
+        guard CourseProgress(course: course, state: state).isFinished else { return nil }
+        let name = caller.name.flatMap { $0.isEmpty ? nil : $0 } ?? "Learner"
+        return try await learners.issueCertificate(userID: caller.userID, courseID: course.id, name: name, courseTitle: course.title)
+    }
+
     static func json(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],

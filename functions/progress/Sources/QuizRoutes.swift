@@ -27,7 +27,8 @@ struct QuizRoutes: Sendable {
 
     func quiz(_ context: FunctionContext) throws -> (CourseCatalog.Found, Quiz) {
         let found = try services.catalog.lesson(try context.parameters.require("lesson"))
-        let quizID = try context.parameters.require("quiz")
+        let rawQuiz = try context.parameters.require("quiz")
+        let quizID = rawQuiz.removingPercentEncoding ?? rawQuiz
         guard let quiz = found.lesson.quizzes?.first(where: { $0.id == quizID }) else {
             throw APIError.notFound("The lesson '\(found.lesson.id)' has no quiz '\(quizID)'.")
         }
@@ -38,10 +39,15 @@ struct QuizRoutes: Sendable {
         let (caller, state) = try await services.learner(request, context)
         let (found, quiz) = try quiz(context)
         try services.requireOpen(found, for: state)
-        let submission = try await request.decodeJSON(Submission.self, limit: ProgressServices.bodyLimit)
         let key = request.headers[Self.idempotencyKey].map { String($0.prefix(100)) }
-        let earlier = try await services.learners.attempts(userID: caller.userID, lessonID: found.lesson.id, quizID: quiz.id)
         let grader = Grader(quiz: quiz)
+        // A resent request gets the first answer back, whatever its body.
+        if let key, let replay = try await services.learners.replayed(userID: caller.userID, lessonID: found.lesson.id, quizID: quiz.id, idempotencyKey: key) {
+            let attempts = try await services.learners.attempts(userID: caller.userID, lessonID: found.lesson.id, quizID: quiz.id)
+            return ProgressServices.json(.ok, answer(for: replay, attempts: attempts, quiz: quiz, grader: grader))
+        }
+        let submission = try await request.decodeJSON(Submission.self, limit: ProgressServices.bodyLimit)
+        let earlier = try await services.learners.attempts(userID: caller.userID, lessonID: found.lesson.id, quizID: quiz.id)
         let result: Grader.Result
         do {
             result = try grader.grade(submission.answers, carrying: submission.onlyWrong == true ? earlier.last?.result.questions : nil)
@@ -59,12 +65,18 @@ struct QuizRoutes: Sendable {
             throw APIError(.conflict, code: "no_attempts_left", message: "This quiz allows \(limit) attempts, and you have used them all.")
         }
         let all = earlier.filter { $0.id != recorded.id } + [recorded]
-        return ProgressServices.json(.ok, answer(for: recorded, attempts: all, quiz: quiz, grader: grader))
+        var body = answer(for: recorded, attempts: all, quiz: quiz, grader: grader)
+        // Passing the last quiz can be what finishes the course.
+        if recorded.passed, let certificate = try await services.certificateIfFinished(caller: caller, course: found.course, readsEverything: state.readsEverything) {
+            body["certificate"] = CertificateRoutes.json(certificate, siteURL: services.siteURL)
+        }
+        return ProgressServices.json(.ok, body)
     }
 
     func summary(_ request: Request, _ context: FunctionContext) async throws -> Response {
-        let (caller, _) = try await services.learner(request, context)
+        let (caller, state) = try await services.learner(request, context)
         let (found, quiz) = try quiz(context)
+        try services.requireOpen(found, for: state)
         let attempts = try await services.learners.attempts(userID: caller.userID, lessonID: found.lesson.id, quizID: quiz.id)
         var body: [String: Any] = [
             "quiz": quiz.id, "lesson": found.lesson.id, "pass_mark": quiz.passMark,
