@@ -182,7 +182,16 @@ struct SiteResponder: HTTPResponder {
             return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "Bad path\n")))
         }
-        switch files.lookup(decoded) {
+        var lookup = files.lookup(decoded)
+        if case .notFound = lookup, let outcome = files.redirectRules().match(decoded) {
+            switch outcome {
+            case .redirect(let location, let status):
+                return Response(status: .init(code: status), headers: [.location: location, .cacheControl: "public, max-age=300"])
+            case .rewrite(let target):
+                lookup = StaticFiles.decodedPath(target).map(files.lookup) ?? .notFound
+            }
+        }
+        switch lookup {
         case .notFound:
             return files.notFound(request: request)
         case .redirect:

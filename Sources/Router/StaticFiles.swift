@@ -34,6 +34,7 @@ final class StaticFiles: Sendable {
     let root: String
     private let cache = Mutex<[String: Cached]>([:])
     private let rules = Mutex<(checked: UInt64, stamp: FileStamp?, generation: Int, rules: HeaderRules)?>(nil)
+    private let redirects = Mutex<(stamp: FileStamp?, rules: RedirectRules)?>(nil)
     /// The `_headers` fields per URL path, cleared whenever the rules are re-read.
     private let ruleFields = Mutex<[String: HTTPFields]>([:])
 
@@ -225,6 +226,17 @@ final class StaticFiles: Sendable {
             memo[urlPath] = fields
         }
         return fields
+    }
+
+    /// The `_redirects` rules, re-read when the file changes (they are consulted only for paths
+    /// no file matches, off the hot path).
+    func redirectRules() -> RedirectRules {
+        let file = root + "/_redirects"
+        let stamp = FileStamp(path: file)
+        if let cached = redirects.withLock({ $0 }), cached.stamp == stamp { return cached.rules }
+        let parsed = (try? String(contentsOfFile: file, encoding: .utf8)).map(RedirectRules.init(parsing:)) ?? .empty
+        redirects.withLock { $0 = (stamp, parsed) }
+        return parsed
     }
 
     /// The `_headers` rules, looked at again at most every half second: a rebuild's new rules

@@ -188,3 +188,38 @@ struct StaticFilesTests {
         }
     }
 }
+
+/// `_redirects`: rewrites (200) and redirects for paths no file matches, as Netlify and
+/// Cloudflare Pages apply them.
+@Suite(.timeLimit(.minutes(1)))
+struct RedirectRulesTests {
+    @Test func rewritesAndRedirectsApplyOnlyWhereNoFileIs() async throws {
+        try await withRouter { router in
+            let file = router.site.dist + "/_redirects"
+            let before = try? String(contentsOfFile: file, encoding: .utf8)
+            defer {
+                if let before { try? before.write(toFile: file, atomically: true, encoding: .utf8) } else { try? FileManager.default.removeItem(atPath: file) }
+            }
+            try ((before ?? "") + """
+
+                # test rules
+                /old-about /about/ 301
+                /go/* /courses/:splat 302
+                /about-again/* /about/index.html 200
+                /about/ /pricing/ 200
+
+                """).write(toFile: file, atomically: true, encoding: .utf8)
+            let moved = try await router.get("/old-about")
+            #expect(moved.status == 301 && moved.header("Location") == "/about/")
+            let splat = try await router.get("/go/ai-marketing/")
+            #expect(splat.status == 302 && splat.header("Location") == "/courses/ai-marketing/")
+            let rewritten = try await router.get("/about-again/anything/")
+            #expect(rewritten.status == 200)
+            #expect(rewritten.body == (try router.site.bytes("dist/about/index.html")))
+            // A real file wins over a rule.
+            let real = try await router.get("/about/")
+            #expect(real.body == (try router.site.bytes("dist/about/index.html")))
+            #expect(try await router.get("/nowhere/").status == 404)
+        }
+    }
+}
