@@ -121,6 +121,23 @@ public struct LearnerStore: Sendable {
         "\(lessonID)#\(quizID)#\(key)"
     }
 
+    /// Best score and whether passed, per `lesson-id#quiz-id`, for the dashboard.
+    public func quizScores(userID: String) async throws -> [String: (best: Double, passed: Bool, attempts: Int)] {
+        try await store.withDatabase { db in
+            let rows = try await db.raw("""
+                SELECT lesson_id, quiz_id, MAX(score) AS best, MAX(passed) AS passed, COUNT(*) AS attempts
+                FROM quiz_attempts WHERE user_id = \(bind: userID) GROUP BY lesson_id, quiz_id
+                """).all()
+            var scores: [String: (best: Double, passed: Bool, attempts: Int)] = [:]
+            for row in rows {
+                let key = try row.decode(column: "lesson_id", as: String.self) + "#" + row.decode(column: "quiz_id", as: String.self)
+                scores[key] = (try row.decode(column: "best", as: Double.self), try row.decode(column: "passed", as: Int.self) == 1,
+                               try row.decode(column: "attempts", as: Int.self))
+            }
+            return scores
+        }
+    }
+
     public enum AttemptOutcome: Sendable {
         case recorded(Attempt)
         /// The same `Idempotency-Key` was seen before: the attempt it recorded.

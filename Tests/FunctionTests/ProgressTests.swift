@@ -86,6 +86,10 @@ import Testing
                 #expect(revealed["q1"]?["answer"] as? [String] == ["b"])
                 #expect(revealed["q5"]?["answer"] as? [String] == ["x", "y", "z"])
 
+                let dashboard = try await client.json(.get, "/api/progress", headers: ada.cookieOnly)
+                let quizzes = try #require(((dashboard.object["courses"] as? [[String: Any]])?.first)?["quizzes"] as? [[String: Any]])
+                #expect(quizzes.first?["best_score"] as? Double == 0.8 && quizzes.first?["passed"] as? Bool == true)
+
                 let summary = try await client.json(.get, "/api/progress/quizzes/\(ProgressHarness.path("ai/basics/prompts"))/check", headers: ada.cookieOnly)
                 #expect((summary.object["attempts"] as? [Any])?.count == 2)
                 #expect(summary.object["passed"] as? Bool == true)

@@ -64,10 +64,18 @@ struct LessonRoutes: Sendable {
         let manifest = try services.catalog.manifest()
         let visits = try await services.learners.lastVisits(userID: state.userID)
         let certificates = try await services.learners.certificates(userID: state.userID)
+        let scores = try await services.learners.quizScores(userID: state.userID)
         let owned = Set(manifest.offers.filter { !state.offers.isDisjoint(with: [$0.id]) }.flatMap(\.courses))
         let courses = manifest.courses.filter { state.enrolledAt[$0.id] != nil || owned.contains($0.id) }.map { course -> [String: Any] in
             var entry = CourseProgress(course: course, state: state).json(lastLesson: visits[course.id])
             entry.removeValue(forKey: "lessons")
+            entry["quizzes"] = course.modules.flatMap(\.lessons).flatMap { lesson in
+                (lesson.quizzes ?? []).map { quiz -> [String: Any] in
+                    let score = scores["\(lesson.id)#\(quiz.id)"]
+                    return ["lesson": lesson.id, "quiz": quiz.id, "title": quiz.title, "url": lesson.url,
+                            "best_score": score?.best as Any, "passed": score?.passed ?? false, "attempts": score?.attempts ?? 0]
+                }
+            }
             if let certificate = certificates.first(where: { $0.courseID == course.id }) {
                 entry["certificate"] = CertificateRoutes.json(certificate, siteURL: services.siteURL)
             }
