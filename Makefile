@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PORT ?= 8080
 APT_PACKAGES = libcmark-gfm-dev libcmark-gfm-extensions-dev libcurl4-openssl-dev
-TEST_APT_PACKAGES = postgresql-15 chromium chromium-driver python3-aiosmtpd
+TEST_APT_PACKAGES = postgresql-15 chromium chromium-driver python3-aiosmtpd nginx
 
 .PHONY: run test test-deps build site deps theme bench clean
 

@@ -132,7 +132,7 @@ let package = Package(
         // and a tiny executable over it (what the router starts).
         .target(name: "LeadsFunction", dependencies: ["FunctionKit", "Store", .product(name: "SQLKit", package: "sql-kit"), .product(name: "HTTPTypes", package: "swift-http-types")], path: "functions/leads/Sources"),
         .executableTarget(name: "leads", dependencies: ["LeadsFunction"], path: "functions/leads/Main"),
-        .target(name: "AccessFunction", dependencies: ["FunctionKit", "SiteModel", "Store", .product(name: "HTTPTypes", package: "swift-http-types")], path: "functions/access/Sources"),
+        .target(name: "AccessFunction", dependencies: ["FunctionKit", "SiteModel", "Store", "Accounts", "Learning", .product(name: "HTTPTypes", package: "swift-http-types")], path: "functions/access/Sources"),
         .executableTarget(name: "access", dependencies: ["AccessFunction"], path: "functions/access/Main"),
         .target(
             name: "AuthFunction",
@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(name: "SiteBuildTests", dependencies: ["SiteBuild"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish"]),
-        .testTarget(name: "DeployTests", dependencies: ["Deploy"]),
+        .testTarget(name: "DeployTests", dependencies: ["Deploy", "Accounts", "Learning", "Store", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "MailTests",
             dependencies: [

@@ -66,15 +66,13 @@ public enum AccessPolicy {
         case .free, .preview:
             guard learner != nil else { return .signIn }
         case .paid:
-            guard let learner else { return .signIn }
-            if !learner.readsEverything {
-                // A free offer that lists the course describes its free lessons; only a paid
-                // offer unlocks paid ones.
-                let granting = manifest.offers.filter { $0.courses.contains(course.id) && $0.price > 0 }.map(\.id)
-                if learner.offers.isDisjoint(with: granting) {
-                    return .buy(offers: granting.isEmpty ? [course.offer].compactMap { $0 } : granting)
-                }
-            }
+            // A free offer that lists the course describes its free lessons; only a paid offer
+            // unlocks paid ones. A visitor who is not signed in is told what to buy (the teaser
+            // also offers "already have access? sign in").
+            let granting = manifest.offers.filter { $0.courses.contains(course.id) && $0.price > 0 }.map(\.id)
+            let buy = Decision.buy(offers: granting.isEmpty ? [course.offer].compactMap { $0 } : granting)
+            guard let learner else { return buy }
+            if !learner.readsEverything && learner.offers.isDisjoint(with: granting) { return buy }
         }
         guard let learner, !learner.readsEverything else { return .allow }
         if let from = lesson.availableFrom.flatMap(parseDay), now < from {

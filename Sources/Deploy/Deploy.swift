@@ -1,2 +1,0 @@
-/// Production files for one host: the nginx site and the systemd units (`lectern deploy`).
-public enum Deploy {}

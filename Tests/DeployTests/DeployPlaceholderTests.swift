@@ -1,4 +1,0 @@
-import Deploy
-import Testing
-
-@Suite struct DeployPlaceholderTests {}
