@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "access", targets: ["access"]),
         .executable(name: "auth", targets: ["auth"]),
         .executable(name: "progress", targets: ["progress"]),
+        .executable(name: "payments", targets: ["payments"]),
         .library(name: "SiteBuild", targets: ["SiteBuild"]),
         .library(name: "FunctionKit", targets: ["FunctionKit"]),
     ],
@@ -159,6 +160,18 @@ let package = Package(
             path: "functions/progress/Sources"
         ),
         .executableTarget(name: "progress", dependencies: ["ProgressFunction"], path: "functions/progress/Main"),
+        .target(
+            name: "PaymentsFunction",
+            dependencies: [
+                "FunctionKit", "Store", "Accounts", "Learning", "SiteModel", "Mail",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "functions/payments/Sources"
+        ),
+        .executableTarget(name: "payments", dependencies: ["PaymentsFunction"], path: "functions/payments/Main"),
         .executableTarget(
             name: "lectern",
             dependencies: [
@@ -171,6 +184,7 @@ let package = Package(
                 "Accounts",
                 "Learning",
                 "FunctionKit",
+                "PaymentsFunction",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -204,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "FunctionKit", "LeadsFunction", "AccessFunction", "AuthFunction", "ProgressFunction", "Learning", "Accounts", "Mail", "Store",
+                "FunctionKit", "LeadsFunction", "AccessFunction", "AuthFunction", "ProgressFunction", "PaymentsFunction", "Learning", "Accounts", "Mail", "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SQLKit
 import Store
 
@@ -32,7 +33,11 @@ public struct LearnerStore: Sendable {
 
     public func state(userID: String, readsEverything: Bool = false) async throws -> LearnerState {
         try await store.withDatabase { db in
-            let offers = try await db.raw("SELECT offer_id FROM entitlements WHERE user_id = \(bind: userID) AND revoked_at IS NULL").all()
+            let now = LearnerStore.now()
+            let offers = try await db.raw("""
+                SELECT offer_id FROM entitlements
+                WHERE user_id = \(bind: userID) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(bind: now))
+                """).all()
                 .map { try $0.decode(column: "offer_id", as: String.self) }
             let enrolments = try await db.raw("SELECT course_id, enrolled_at FROM enrolments WHERE user_id = \(bind: userID)").all()
                 .map { (try $0.decode(column: "course_id", as: String.self), try $0.decode(column: "enrolled_at", as: Int.self)) }
@@ -182,23 +187,90 @@ public struct LearnerStore: Sendable {
 
     // MARK: Entitlements
 
-    public func grant(userID: String, offerID: String, source: String, reference: String? = nil, at now: Int = LearnerStore.now()) async throws {
-        try await store.withDatabase { db in
+    /// Grants (or re-grants) an offer; `expiresAt` bounds it (a grace period). The change and
+    /// its cause go into the entitlement history. Returns whether anything changed.
+    @discardableResult
+    public func grant(userID: String, offerID: String, source: String, reference: String? = nil, expiresAt: Int? = nil,
+                      cause: String? = nil, at now: Int = LearnerStore.now(), on db: (any SQLDatabase)? = nil) async throws -> Bool {
+        let work: @Sendable (any SQLDatabase) async throws -> Bool = { db in
+            let current = try await db.raw("""
+                SELECT revoked_at, expires_at FROM entitlements WHERE user_id = \(bind: userID) AND offer_id = \(bind: offerID)
+                """).first()
+            if let current, try current.decode(column: "revoked_at", as: Int?.self) == nil,
+               try current.decode(column: "expires_at", as: Int?.self) == expiresAt {
+                return false
+            }
             try await db.raw("""
-                INSERT INTO entitlements (user_id, offer_id, source, reference, granted_at) VALUES (\(bind: userID), \(bind: offerID), \(bind: source), \(bind: reference), \(bind: now))
+                INSERT INTO entitlements (user_id, offer_id, source, reference, granted_at, expires_at)
+                VALUES (\(bind: userID), \(bind: offerID), \(bind: source), \(bind: reference), \(bind: now), \(bind: expiresAt))
                 ON CONFLICT (user_id, offer_id) DO UPDATE SET source = excluded.source, reference = excluded.reference,
-                    granted_at = excluded.granted_at, revoked_at = NULL
+                    granted_at = excluded.granted_at, revoked_at = NULL, expires_at = excluded.expires_at
                 """).run()
+            try await Self.history(userID: userID, offerID: offerID, change: expiresAt == nil ? "granted" : "granted until \(expiresAt!)",
+                                   cause: cause ?? source, at: now, on: db)
+            return true
         }
+        if let db { return try await work(db) }
+        return try await store.transaction(work)
     }
 
     /// False when there was no live entitlement to revoke.
-    public func revoke(userID: String, offerID: String, at now: Int = LearnerStore.now()) async throws -> Bool {
-        try await store.withDatabase { db in
-            !(try await db.raw("""
+    @discardableResult
+    public func revoke(userID: String, offerID: String, cause: String = "lectern revoke", at now: Int = LearnerStore.now(),
+                       on db: (any SQLDatabase)? = nil) async throws -> Bool {
+        let work: @Sendable (any SQLDatabase) async throws -> Bool = { db in
+            let changed = !(try await db.raw("""
                 UPDATE entitlements SET revoked_at = \(bind: now) WHERE user_id = \(bind: userID) AND offer_id = \(bind: offerID) AND revoked_at IS NULL
                 RETURNING offer_id
                 """).all()).isEmpty
+            if changed { try await Self.history(userID: userID, offerID: offerID, change: "revoked", cause: cause, at: now, on: db) }
+            return changed
+        }
+        if let db { return try await work(db) }
+        return try await store.transaction(work)
+    }
+
+    /// History ids sort in the order changes were made (milliseconds, then a per-process
+    /// counter), so two changes within one second still list in order.
+    static let historyCounter = Mutex<Int>(0)
+
+    static func historyID() -> String {
+        let milliseconds = Int(Date().timeIntervalSince1970 * 1000)
+        let count = historyCounter.withLock { value in
+            value = (value + 1) % 1_000_000
+            return value
+        }
+        return String(format: "%014d-%06d-", milliseconds, count) + UUID().uuidString.prefix(8).lowercased()
+    }
+
+    static func history(userID: String, offerID: String, change: String, cause: String, at now: Int, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO entitlement_history (id, user_id, offer_id, change, cause, at)
+            VALUES (\(bind: historyID()), \(bind: userID), \(bind: offerID), \(bind: change), \(bind: cause), \(bind: now))
+            """).run()
+    }
+
+    public struct HistoryEntry: Sendable, Equatable {
+        public let userID: String
+        public let offerID: String
+        public let change: String
+        public let cause: String
+        public let at: Int
+    }
+
+    /// Newest first; one user's, or everyone's.
+    public func entitlementHistory(userID: String? = nil, limit: Int = 200) async throws -> [HistoryEntry] {
+        try await store.withDatabase { db in
+            let rows = if let userID {
+                try await db.raw("SELECT * FROM entitlement_history WHERE user_id = \(bind: userID) ORDER BY id DESC LIMIT \(unsafeRaw: String(limit))").all()
+            } else {
+                try await db.raw("SELECT * FROM entitlement_history ORDER BY id DESC LIMIT \(unsafeRaw: String(limit))").all()
+            }
+            return try rows.map { row in
+                HistoryEntry(userID: try row.decode(column: "user_id", as: String.self), offerID: try row.decode(column: "offer_id", as: String.self),
+                             change: try row.decode(column: "change", as: String.self), cause: try row.decode(column: "cause", as: String.self),
+                             at: try row.decode(column: "at", as: Int.self))
+            }
         }
     }
 

@@ -90,5 +90,21 @@ public enum LearningSchema {
                 )
                 """).run()
         },
+        // Payments: an entitlement may run out (a failed renewal's grace period), and every
+        // change is kept with its cause (a payment event id, or the admin who granted it).
+        Migration(2, "entitlement expiry and history") { db in
+            try await db.raw("ALTER TABLE entitlements ADD COLUMN expires_at BIGINT").run()
+            try await db.raw("""
+                CREATE TABLE entitlement_history (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL,
+                    offer_id TEXT NOT NULL,
+                    change TEXT NOT NULL,
+                    cause TEXT NOT NULL,
+                    at BIGINT NOT NULL
+                )
+                """).run()
+            try await db.raw("CREATE INDEX entitlement_history_user ON entitlement_history (user_id, at)").run()
+        },
     ])
 }

@@ -17,6 +17,9 @@ public struct BuildOptions: Sendable {
     public var writesOutput: Bool
     /// Reuse the cache and rewrite only the pages a change touches.
     public var incremental: Bool
+    /// `lectern check --production`: what only matters live (a paid offer without a live
+    /// payment price) is an error.
+    public var production = false
     /// The build's date (the footer's year); fixed in golden tests so output is reproducible.
     public var buildDate: Date = Date()
 

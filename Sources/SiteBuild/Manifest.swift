@@ -25,8 +25,12 @@ extension Manifest {
                 })
         }
         let offers = context.config.offers.map {
-            OfferEntry(id: $0.id, name: $0.name, price: $0.price, currency: $0.currency, interval: $0.interval,
+            var entry = OfferEntry(id: $0.id, name: $0.name, price: $0.price, currency: $0.currency, interval: $0.interval,
                 courses: $0.courses)
+            entry.trialDays = $0.trialDays
+            entry.stripePrices = $0.stripePrices.isEmpty ? nil : $0.stripePrices
+            entry.plan = $0.plan
+            return entry
         }
         self.init(version: "", site: site, courses: courses, offers: offers)
         templates = context.site.templates.isEmpty ? nil : context.site.templates
@@ -101,7 +105,15 @@ extension Manifest {
             pretty.key("id"); pretty.string(offer.id)
             if let interval = offer.interval { pretty.key("interval"); pretty.string(interval) }
             pretty.key("name"); pretty.string(offer.name)
+            if let plan = offer.plan { pretty.key("plan"); pretty.string(plan) }
             pretty.key("price"); pretty.decimal(offer.price)
+            if let prices = offer.stripePrices {
+                pretty.key("stripePrices")
+                pretty.open("{")
+                for environment in prices.keys.sorted() { pretty.key(environment); pretty.string(prices[environment]!) }
+                pretty.close("}")
+            }
+            if let days = offer.trialDays { pretty.key("trialDays"); pretty.number(days) }
             pretty.close("}")
         }
         pretty.key("site")

@@ -9,7 +9,7 @@ enum SiteConfigLoader {
     ]
     static let knownOfferFields = [
         "id", "name", "description", "price", "currency", "interval", "features", "courses", "cta", "cta_url",
-        "highlighted",
+        "highlighted", "trial_days", "stripe_price", "plan",
     ]
 
     static func load(yaml: String?, diagnostics: inout [Diagnostic]) -> SiteConfig {
@@ -89,6 +89,25 @@ enum SiteConfigLoader {
             offer.cta = fields.string("cta") ?? (offer.price == 0 ? "Start free" : "Get \(name)")
             offer.ctaURL = fields.string("cta_url")
             offer.highlighted = fields.bool("highlighted") ?? false
+            offer.trialDays = fields.int("trial_days", meaning: "a whole number of days")
+            offer.plan = fields.string("plan")
+            if let prices = fields.node("stripe_price") {
+                // `stripe_price: price_…` (one for every environment) or `{test: price_…, live: price_…}`.
+                if let single = prices.node.string {
+                    offer.stripePrices = ["test": single, "live": single]
+                } else if let mapping = prices.node.mapping {
+                    for (key, value) in mapping {
+                        guard let environment = key.string, ["test", "live"].contains(environment), let price = value.string, !price.isEmpty else {
+                            reader.report(.error, line: key.mark?.line ?? prices.line,
+                                          "offer `\(id)`: `stripe_price` takes `test` and `live` price ids, like `live: price_1Abc…`")
+                            continue
+                        }
+                        offer.stripePrices[environment] = price
+                    }
+                } else {
+                    reader.report(.error, line: prices.line, "offer `\(id)`: `stripe_price` must be a price id or a mapping of `test` and `live` ids")
+                }
+            }
             fields.finish(known: knownOfferFields)
             offers.append(offer)
             for diagnostic in fields.diagnostics { reader.report(diagnostic.severity, line: diagnostic.line, diagnostic.message) }

@@ -95,6 +95,10 @@ public struct Manifest: Codable, Sendable {
         public var currency: String
         public var interval: String?
         public var courses: [String]
+        public var trialDays: Int?
+        /// Stripe price ids by environment (`test`, `live`).
+        public var stripePrices: [String: String]?
+        public var plan: String?
 
         public init(id: String, name: String, price: Double, currency: String, interval: String?, courses: [String]) {
             self.id = id

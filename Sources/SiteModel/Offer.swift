@@ -14,6 +14,12 @@ public struct Offer: Sendable, Hashable {
     public var cta: String
     public var ctaURL: String?
     public var highlighted: Bool
+    /// Subscriptions: free days before the first charge.
+    public var trialDays: Int?
+    /// The payment provider's price per environment (`test`, `live`), e.g. Stripe `price_…`.
+    public var stripePrices: [String: String] = [:]
+    /// The plan the offer gives (the generator's quotas read it); defaults to the offer id.
+    public var plan: String?
 
     public init(
         id: String, name: String, description: String = "", price: Double = 0, currency: String = "USD",

@@ -5,6 +5,6 @@ import ArgumentParser
 struct Lectern: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Publish and sell online courses: a static-site build plus small functions.",
-        subcommands: [BuildCommand.self, CheckCommand.self, NewCommand.self, ServeCommand.self, MigrateCommand.self, LeadsCommand.self, UsersCommand.self, GrantCommand.self, RevokeCommand.self, ReportCommand.self, RemoteCommand.self, ReleasesCommand.self, DeployCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, NewCommand.self, ServeCommand.self, MigrateCommand.self, LeadsCommand.self, UsersCommand.self, GrantCommand.self, RevokeCommand.self, ReportCommand.self, PaymentsCommand.self, RemoteCommand.self, ReleasesCommand.self, DeployCommand.self]
     )
 }

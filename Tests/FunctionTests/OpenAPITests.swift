@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 @testable import LeadsFunction
 import Logging
+import PaymentsFunction
 import ProgressFunction
 import Store
 import Testing
@@ -19,6 +20,7 @@ import Testing
         (AccessFunction.name, AccessFunction.addRoutes),
         (AuthFunction.name, AuthFunction.addRoutes),
         (ProgressFunction.name, ProgressFunction.addRoutes),
+        (PaymentsFunction.name, PaymentsFunction.addRoutes),
     ] }
 
     static func document() throws -> [String: Any] {

@@ -8,9 +8,13 @@ struct CheckCommand: AsyncParsableCommand {
 
     @OptionGroup var site: SiteOptions
 
+    @Flag(help: "Also what only matters live: every paid offer needs a live payment price id.")
+    var production = false
+
     func run() async throws {
-        let options = BuildOptions(
+        var options = BuildOptions(
             siteDirectory: site.absoluteSite, includeDrafts: site.drafts, baseURL: site.baseURL, writesOutput: false)
+        options.production = production
         let report = BuildRunner.run(SiteBuilder(options: options), steps: BuildPipeline.check, verbose: site.verbose)
         if !report.succeeded { throw ExitCode.failure }
     }

@@ -3,11 +3,12 @@ import Foundation
 import Accounts
 import Learning
 import LeadsFunction
+import PaymentsFunction
 import Store
 
 /// Every function's migrations, in one place for `lectern migrate`.
 enum FunctionMigrations {
-    static let all: [MigrationSet] = [LeadsFunction.migrations, AccountsSchema.migrations, LearningSchema.migrations]
+    static let all: [MigrationSet] = [LeadsFunction.migrations] + PaymentsFunction.migrations
 }
 
 /// Flags for commands that open the store.

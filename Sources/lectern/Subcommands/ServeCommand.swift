@@ -1,4 +1,5 @@
 import ArgumentParser
+import Deploy
 import Foundation
 import Logging
 import Router
@@ -97,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// The function binaries live beside `lectern` (one build produces all of them).
     func functionSpecs(siteDirectory: String, privateDirectory: String, siteURL: String) throws -> [FunctionSpec] {
         let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-        let known = ["leads", "access", "auth", "progress"]
+        let known = FunctionBinaries.known
         let wanted = functions.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? known
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = environment["DATABASE_URL"] ?? "sqlite://\(siteDirectory)/.lectern/lectern.sqlite"
