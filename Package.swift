@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "auth", targets: ["auth"]),
         .executable(name: "progress", targets: ["progress"]),
         .executable(name: "payments", targets: ["payments"]),
+        .executable(name: "generate", targets: ["generate"]),
         .library(name: "SiteBuild", targets: ["SiteBuild"]),
         .library(name: "FunctionKit", targets: ["FunctionKit"]),
     ],
@@ -102,6 +103,8 @@ let package = Package(
                 .product(name: "SQLKit", package: "sql-kit"),
             ]
         ),
+        // Quality scorecard and sanitiser for generated copy: deterministic, Foundation only.
+        .target(name: "CopyQuality"),
         // Account emails: SMTP through libcurl, or an outbox folder in development.
         .target(name: "Mail", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
         // Who is calling: sessions, API tokens, roles, CSRF. Every function that needs a user uses it.
@@ -172,6 +175,21 @@ let package = Package(
             path: "functions/payments/Sources"
         ),
         .executableTarget(name: "payments", dependencies: ["PaymentsFunction"], path: "functions/payments/Main"),
+        .target(
+            name: "GenerateFunction",
+            dependencies: [
+                "FunctionKit", "Store", "Accounts", "Learning", "SiteModel", "CopyQuality",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "functions/generate/Sources"
+        ),
+        .executableTarget(name: "generate", dependencies: ["GenerateFunction"], path: "functions/generate/Main"),
         .executableTarget(
             name: "lectern",
             dependencies: [
@@ -191,6 +209,7 @@ let package = Package(
         ),
         .testTarget(name: "SiteBuildTests", dependencies: ["SiteBuild"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish"]),
+        .testTarget(name: "CopyQualityTests", dependencies: ["CopyQuality"]),
         .testTarget(name: "DeployTests", dependencies: ["Deploy", "Accounts", "Learning", "Store", .product(name: "SQLKit", package: "sql-kit")]),
         .testTarget(
             name: "MailTests",
@@ -218,7 +237,7 @@ let package = Package(
         .testTarget(
             name: "FunctionTests",
             dependencies: [
-                "FunctionKit", "LeadsFunction", "AccessFunction", "AuthFunction", "ProgressFunction", "PaymentsFunction", "Learning", "Accounts", "Mail", "Store",
+                "FunctionKit", "LeadsFunction", "AccessFunction", "AuthFunction", "ProgressFunction", "PaymentsFunction", "GenerateFunction", "Learning", "Accounts", "Mail", "Store",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
