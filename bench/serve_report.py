@@ -10,14 +10,22 @@
         Parses the output of `wrk --latency` and prints, tab-separated:
         requests/s, p50 ms, p99 ms, requests, non-2xx/3xx responses, socket errors.
 
+    serve_report.py hey HEY_OUTPUT
+        The same six fields from the output of `hey` (its latency distribution is in seconds,
+        to 0.1 ms); non-2xx responses from its status code distribution, errors (timeouts,
+        refused connections) from its error distribution.
+
     serve_report.py report RAW_TSV OUT_MD [KEY=VALUE ...]
         Turns serve.sh's measurements into Markdown tables (printed and written to OUT_MD).
         RAW_TSV rows, tab-separated:
           static    KEY LABEL CONNECTIONS RPS P50_MS P99_MS REQUESTS NON2XX SOCKET_ERRORS
           leads     direct|router LABEL CONNECTIONS RPS P50_MS P99_MS REQUESTS NON2XX SOCKET_ERRORS
+          progress  (router|direct)-(rate|max) LABEL CONNECTIONS RPS P50_MS P99_MS REQUESTS NON2XX ERRORS
           coldstart NAME RUNS MEDIAN_MS P90_MS MIN_MS MAX_MS
         KEY=VALUE pairs go into a comment line above the tables; `page=`, `page_kb=`, `warmup=`,
-        `static_wrk=`, `leads_wrk=` and `coldstart_warmup=` also label the tables.
+        `static_wrk=`, `leads_wrk=`, `coldstart_warmup=`, `progress_lesson=`, `progress_rate=`
+        (target requests/s), `progress_hey=`, `progress_wrk=` and `progress_goal_ms=` (p99 goal
+        at the target rate) also label the tables.
 """
 
 import os
@@ -104,13 +112,36 @@ def parse_wrk(text):
     }
 
 
-def wrk(path):
+# ---------------------------------------------------------------- hey output
+
+def parse_hey(text):
+    rps = re.search(r"^\s*Requests/sec:\s+([0-9.]+)", text, re.M)
+    p50 = re.search(r"^\s*50%+ in ([0-9.]+) secs", text, re.M)
+    p99 = re.search(r"^\s*99%+ in ([0-9.]+) secs", text, re.M)
+    if not (rps and p50 and p99):
+        raise ValueError("no Requests/sec or 50%/99% latency in hey's output (too few requests for a 99th "
+                         "percentile, or did every request fail?)")
+    statuses = [(int(code), int(count)) for code, count in
+                re.findall(r"^\s*\[(\d{3})\]\s+(\d+) responses", text, re.M)]
+    errors_section = text.split("Error distribution:", 1)[1] if "Error distribution:" in text else ""
+    errors = sum(int(n) for n in re.findall(r"^\s*\[(\d+)\]\s", errors_section, re.M))
+    return {
+        "rps": float(rps.group(1)),
+        "p50": float(p50.group(1)) * 1000,
+        "p99": float(p99.group(1)) * 1000,
+        "requests": sum(count for _code, count in statuses) + errors,
+        "non2xx": sum(count for code, count in statuses if not 200 <= code < 300),
+        "sockerr": errors,
+    }
+
+
+def parse_output(kind, path):
     with open(path, encoding="utf-8", errors="replace") as handle:
         text = handle.read()
     try:
-        r = parse_wrk(text)
+        r = (parse_hey if kind == "hey" else parse_wrk)(text)
     except ValueError as error:
-        print(f"serve_report.py wrk {path}: {error}", file=sys.stderr)
+        print(f"serve_report.py {kind} {path}: {error}", file=sys.stderr)
         return 1
     print(f"{r['rps']:.2f}\t{r['p50']:.3f}\t{r['p99']:.3f}\t{r['requests']}\t{r['non2xx']}\t{r['sockerr']}")
     return 0
@@ -139,17 +170,51 @@ def errors_cell(row):
     return ", ".join(notes) or "0"
 
 
+def progress_table(rows, meta):
+    """Lesson completion through the router (and, where measured, the progress binary alone),
+    at the target rate and flat out, then the issue's goal against the router's fixed-rate row."""
+    rate = float(meta.get("progress_rate", "1000"))
+    goal = float(meta.get("progress_goal_ms", "10"))
+    lesson = meta.get("progress_lesson", "<lesson id>")
+    lines = [f"Lesson completion `PUT /api/progress/lessons/{{id}}` `{{\"completed\":true}}` on `{lesson}`, "
+             "a signed-in learner (session cookie + `X-CSRF-Token`), SQLite, after a "
+             f"{meta.get('warmup', '2s')} warm-up each. Fixed rate: `{meta.get('progress_hey', 'hey')}` "
+             f"({fmt_rps(rate)} req/s in all; hey reports latency to 0.1 ms); flat out: "
+             f"`{meta.get('progress_wrk', 'wrk')}`.", "",
+             "| load | path | requests/s | p50 | p99 | errors |",
+             "|---|---|---:|---:|---:|---|"]
+    for r in rows:
+        load = (f"fixed {fmt_rps(rate)} req/s, {r['conns']} connections" if r["key"].endswith("-rate")
+                else f"flat out, {r['conns']} connections")
+        lines.append(f"| {load} | {r['label']} | {fmt_rps(r['rps'])} | {fmt_ms(r['p50'])} | "
+                     f"{fmt_ms(r['p99'])} | {errors_cell(r)} |")
+    lines.append("")
+    fixed = next((r for r in rows if r["key"] == "router-rate"), None)
+    if fixed:
+        reached = fixed["rps"] >= 0.95 * rate
+        clean = not fixed["non2xx"] and not fixed["sockerr"]
+        met = reached and clean and fixed["p99"] < goal
+        why = [f"p99 {fmt_ms(fixed['p99'])} at {fmt_rps(fixed['rps'])} req/s"]
+        if not reached:
+            why.append(f"the target {fmt_rps(rate)} req/s was not reached")
+        if not clean:
+            why.append("some requests failed")
+        lines += [f"Goal: p99 under {goal:g} ms at {fmt_rps(rate)} req/s through the router — "
+                  f"**{'met' if met else 'not met'}** ({'; '.join(why)}).", ""]
+    return lines
+
+
 def report(raw, out, meta_args):
     meta = dict(arg.split("=", 1) for arg in meta_args if "=" in arg)
-    static, leads, cold = [], [], []
+    static, leads, progress, cold = [], [], [], []
     with open(raw, encoding="utf-8") as handle:
         for line in handle:
             parts = line.rstrip("\n").split("\t")
-            if parts[0] in ("static", "leads") and len(parts) == 10:
+            if parts[0] in ("static", "leads", "progress") and len(parts) == 10:
                 row = dict(key=parts[1], label=parts[2], conns=int(parts[3]), rps=float(parts[4]),
                            p50=float(parts[5]), p99=float(parts[6]), requests=int(parts[7]),
                            non2xx=int(parts[8]), sockerr=int(parts[9]))
-                (static if parts[0] == "static" else leads).append(row)
+                {"static": static, "leads": leads, "progress": progress}[parts[0]].append(row)
             elif parts[0] == "coldstart" and len(parts) == 7:
                 cold.append(dict(name=parts[1], runs=int(parts[2]), median=float(parts[3]),
                                  p90=float(parts[4]), min=float(parts[5]), max=float(parts[6])))
@@ -190,6 +255,9 @@ def report(raw, out, meta_args):
                          f"{errors_cell(d)} / {errors_cell(v)} |")
         lines.append("")
 
+    if progress:
+        lines += progress_table(progress, meta)
+
     if cold:
         lines += ["Cold start: exec → first `GET /healthz` 200 (polled every ~1 ms), a fresh SQLite "
                   f"database each run, after {meta.get('coldstart_warmup', '1')} untimed warm-up start(s) "
@@ -211,8 +279,8 @@ def report(raw, out, meta_args):
 def main(argv):
     if len(argv) >= 3 and argv[0] == "pick-page":
         return pick_page(argv[1], argv[2], *(argv[3:4]))
-    if len(argv) == 2 and argv[0] == "wrk":
-        return wrk(argv[1])
+    if len(argv) == 2 and argv[0] in ("wrk", "hey"):
+        return parse_output(argv[0], argv[1])
     if len(argv) >= 3 and argv[0] == "report":
         return report(argv[1], argv[2], argv[3:])
     print(__doc__, file=sys.stderr)

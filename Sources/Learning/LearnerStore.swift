@@ -31,23 +31,32 @@ public struct LearnerStore: Sendable {
 
     public static func now() -> Int { Int(Date().timeIntervalSince1970) }
 
+    /// Everything the access rules need about a learner, in one round trip (this runs on every
+    /// gated page and every progress call).
     public func state(userID: String, readsEverything: Bool = false) async throws -> LearnerState {
-        try await store.withDatabase { db in
-            let now = LearnerStore.now()
-            let offers = try await db.raw("""
-                SELECT offer_id FROM entitlements
-                WHERE user_id = \(bind: userID) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(bind: now))
+        let now = LearnerStore.now()
+        let rows = try await store.withDatabase { db in
+            try await db.raw("""
+                SELECT 'o' AS kind, offer_id AS a, '' AS b, 0 AS at FROM entitlements
+                    WHERE user_id = \(bind: userID) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(bind: now))
+                UNION ALL SELECT 'e', course_id, '', enrolled_at FROM enrolments WHERE user_id = \(bind: userID)
+                UNION ALL SELECT 'c', lesson_id, '', 0 FROM lesson_completions WHERE user_id = \(bind: userID)
+                UNION ALL SELECT DISTINCT 'q', lesson_id, quiz_id, 0 FROM quiz_attempts WHERE user_id = \(bind: userID) AND passed = 1
                 """).all()
-                .map { try $0.decode(column: "offer_id", as: String.self) }
-            let enrolments = try await db.raw("SELECT course_id, enrolled_at FROM enrolments WHERE user_id = \(bind: userID)").all()
-                .map { (try $0.decode(column: "course_id", as: String.self), try $0.decode(column: "enrolled_at", as: Int.self)) }
-            let completed = try await db.raw("SELECT lesson_id FROM lesson_completions WHERE user_id = \(bind: userID)").all()
-                .map { try $0.decode(column: "lesson_id", as: String.self) }
-            let passed = try await db.raw("SELECT DISTINCT lesson_id, quiz_id FROM quiz_attempts WHERE user_id = \(bind: userID) AND passed = 1").all()
-                .map { try $0.decode(column: "lesson_id", as: String.self) + "#" + $0.decode(column: "quiz_id", as: String.self) }
-            return LearnerState(userID: userID, offers: Set(offers), enrolledAt: Dictionary(enrolments) { first, _ in first },
-                                completedLessons: Set(completed), passedQuizzes: Set(passed), readsEverything: readsEverything)
         }
+        var state = LearnerState(userID: userID, readsEverything: readsEverything)
+        for row in rows {
+            let a = try row.decode(column: "a", as: String.self)
+            switch try row.decode(column: "kind", as: String.self) {
+            case "o": state.offers.insert(a)
+            case "e":
+                let at = try row.decode(column: "at", as: Int.self)
+                state.enrolledAt[a] = min(state.enrolledAt[a] ?? at, at)
+            case "c": state.completedLessons.insert(a)
+            default: state.passedQuizzes.insert(a + "#" + (try row.decode(column: "b", as: String.self)))
+            }
+        }
+        return state
     }
 
     /// Enrols on first contact with a course; the first time is kept (drip counts from it).

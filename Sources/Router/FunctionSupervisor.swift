@@ -43,6 +43,8 @@ public final class FunctionSupervisor: Service, Sendable {
                 group.addTask { await process.stop() }
             }
         }
+        // The folder is this router's own (see `lectern serve`): gone with its sockets.
+        rmdir(runtimeDirectory)
     }
 
     /// A function's URL prefix (`http+unix://…`) and state, or nil for an unknown name. Reads

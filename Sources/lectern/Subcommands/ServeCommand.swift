@@ -61,7 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
 
         var options = SiteServer.Options(
             distDirectory: distDirectory, privateDirectory: privateDirectory,
-            runtimeDirectory: siteDirectory + "/.lectern/run")
+            // One folder of sockets per router process: a second `lectern serve` on the same site
+            // must not replace the first one's sockets (its requests would reach the wrong functions).
+            runtimeDirectory: siteDirectory + "/.lectern/run/\(getpid())")
         options.host = host
         options.port = port
         options.deadline = .seconds(deadline)

@@ -33,6 +33,23 @@ struct PrivacyRoutes: Sendable {
                 "security_log": try events.map { try Self.object($0, ["at": .number, "event": .text, "ip": .text, "detail": .text]) },
                 "api_tokens": try tokens.map { try Self.object($0, ["created_at": .number, "expires_at": .number, "used_at": .number, "revoked_at": .number]) },
             ]
+            // What other functions keep about the user, in their own tables (present only where
+            // those functions have run; a missing table is skipped).
+            let owned: [(key: String, sql: SQLQueryString)] = [
+                ("enrolments", "SELECT course_id, enrolled_at FROM enrolments WHERE user_id = \(bind: user.id)"),
+                ("entitlements", "SELECT offer_id, source, granted_at, revoked_at, expires_at FROM entitlements WHERE user_id = \(bind: user.id)"),
+                ("completed_lessons", "SELECT lesson_id, course_id, completed_at FROM lesson_completions WHERE user_id = \(bind: user.id)"),
+                ("quiz_attempts", "SELECT lesson_id, quiz_id, number, score, passed, created_at FROM quiz_attempts WHERE user_id = \(bind: user.id)"),
+                ("certificates", "SELECT id, course_id, name, course_title, issued_at FROM certificates WHERE user_id = \(bind: user.id)"),
+                ("generations", "SELECT id, template_id, inputs, variants, provider, model, created_at FROM generations WHERE user_id = \(bind: user.id)"),
+                ("purchases", "SELECT provider, reference, offer_id, paid, updated_at FROM purchases WHERE user_id = \(bind: user.id)"),
+                ("subscriptions", "SELECT provider, subscription_id, offer_id, status, status_at FROM subscriptions WHERE user_id = \(bind: user.id)"),
+            ]
+            for (key, sql) in owned {
+                if let rows = try? await db.raw(sql).all() {
+                    document[key] = rows.map(Self.anyObject)
+                }
+            }
             // The newsletter list lives in the leads function's table, keyed by address.
             if let email = user.email, let lead = try? await db.raw("SELECT email, name, source, consent_at, created_at FROM leads WHERE email = \(bind: email)").first() {
                 document["newsletter"] = try Self.object(lead, ["email": .text, "name": .text, "source": .text, "consent_at": .number, "created_at": .number])
@@ -81,6 +98,21 @@ struct PrivacyRoutes: Sendable {
     }
 
     enum Kind { case text, number }
+
+    /// Every column of a row, as whatever type it holds (text, integer or real).
+    static func anyObject(_ row: any SQLRow) -> [String: Any] {
+        var object: [String: Any] = [:]
+        for column in row.allColumns {
+            if let value = try? row.decode(column: column, as: Int?.self) {
+                object[column] = value as Any
+            } else if let value = try? row.decode(column: column, as: Double?.self) {
+                object[column] = value as Any
+            } else if let value = try? row.decode(column: column, as: String?.self) {
+                object[column] = value as Any
+            }
+        }
+        return object
+    }
 
     static func object(_ row: any SQLRow, _ columns: KeyValuePairs<String, Kind>) throws -> [String: Any] {
         var object: [String: Any] = [:]

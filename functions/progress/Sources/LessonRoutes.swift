@@ -36,15 +36,20 @@ struct LessonRoutes: Sendable {
         let found = try services.catalog.lesson(try context.parameters.require("lesson"))
         let body = try await request.decodeJSON(Completion.self, limit: ProgressServices.bodyLimit)
         try services.requireOpen(found, for: state)
-        try await services.learners.setCompleted(body.completed, userID: caller.userID, lessonID: found.lesson.id, courseID: found.course.id)
-        let updated = try await services.learners.state(userID: caller.userID, readsEverything: state.readsEverything)
+        var updated = state
+        // A resent click (already in that state, already enrolled) writes nothing.
+        if state.completedLessons.contains(found.lesson.id) != body.completed || state.enrolledAt[found.course.id] == nil {
+            try await services.learners.setCompleted(body.completed, userID: caller.userID, lessonID: found.lesson.id, courseID: found.course.id)
+            if body.completed { updated.completedLessons.insert(found.lesson.id) } else { updated.completedLessons.remove(found.lesson.id) }
+            updated.enrolledAt[found.course.id] = updated.enrolledAt[found.course.id] ?? LearnerStore.now()
+        }
         let progress = CourseProgress(course: found.course, state: updated)
         var answer: [String: Any] = ["lesson": found.lesson.id, "completed": body.completed,
                                      "course": ["id": found.course.id, "percent": progress.percent, "completed": progress.completedCount, "total": progress.lessons.count]]
         if let next = progress.next(after: found.lesson.id) {
             answer["next"] = ["id": next.id, "title": next.title, "url": next.url]
         }
-        if let certificate = try await services.certificateIfFinished(caller: caller, course: found.course, readsEverything: state.readsEverything) {
+        if progress.isFinished, let certificate = try await services.certificate(caller: caller, course: found.course) {
             answer["certificate"] = CertificateRoutes.json(certificate, siteURL: services.siteURL)
         }
         return ProgressServices.json(.ok, answer)

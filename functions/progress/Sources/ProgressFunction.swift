@@ -59,6 +59,11 @@ struct ProgressServices: Sendable {
     func certificateIfFinished(caller: Caller, course: Manifest.CourseEntry, readsEverything: Bool) async throws -> LearnerStore.Certificate? {
         let state = try await learners.state(userID: caller.userID, readsEverything: readsEverything)
         guard CourseProgress(course: course, state: state).isFinished else { return nil }
+        return try await certificate(caller: caller, course: course)
+    }
+
+    /// The course's certificate, issued now if it was not yet.
+    func certificate(caller: Caller, course: Manifest.CourseEntry) async throws -> LearnerStore.Certificate? {
         let name = caller.name.flatMap { $0.isEmpty ? nil : $0 } ?? "Learner"
         return try await learners.issueCertificate(userID: caller.userID, courseID: course.id, name: name, courseTitle: course.title)
     }
