@@ -10,6 +10,12 @@ extension BuildStep {
         if let base = context.options.baseURL {
             context.config.baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
         }
+        if context.options.production {
+            for offer in context.config.offers where offer.price > 0 && offer.stripePrices["live"] == nil {
+                context.diagnostics.append(Diagnostic(.error, file: SiteConfigLoader.file,
+                    "offer `\(offer.id)` has a price but no live Stripe price id: checkout cannot sell it. Add `stripe_price: {live: price_…}` (from the Stripe dashboard)"))
+            }
+        }
     }
 
     /// Lists `content/` and reads every Markdown file that changed since the cached build
@@ -131,6 +137,8 @@ extension BuildStep {
                 published = ((name as NSString).deletingLastPathComponent as NSString)
                     .appendingPathComponent("\(stem).\(ContentHash.fingerprint(bytes)).\(ext)")
                 if stem == "site" { assetURLs[ext] = context.link("/" + published) }
+                // The account, learning and certificate pages' script: only their layouts load it.
+                if stem == "account", ext == "js" { assetURLs["account"] = context.link("/" + published) }
             }
             context.outputs.append(OutputFile(path: published, bytes: bytes))
         }
@@ -171,7 +179,8 @@ extension BuildStep {
         context.reusedPages = jobs.count - stale.count
     }
 
-    /// Sitemap, robots.txt, the Atom feed, the search index, `_headers` and the private manifest.
+    /// Sitemap, robots.txt, the Atom feed, the search index, `_headers`, `_redirects` and the
+    /// private manifest.
     static let writeIndexes = BuildStep("write indexes") { context in
         var key = ContentHash()
         key.add(String(context.next.globalKey))
@@ -191,6 +200,7 @@ extension BuildStep {
         outputs.append(AtomFeed.render(context))
         outputs.append(SearchIndex.render(context))
         outputs.append(HeadersFile.render())
+        if let redirects = RedirectsFile.render(context) { outputs.append(redirects) }
         outputs.append(Manifest(context).render())
         context.next.indexOutputs = outputs.map(\.cacheName)
         context.outputs += outputs
@@ -214,7 +224,10 @@ extension BuildStep {
         }
         var copies: [(from: String, to: String)] = []
         let staticDirectory = context.path("static")
-        for file in FileSystem.files(under: staticDirectory) { copies.append((staticDirectory + "/" + file, file)) }
+        // `static/_redirects` is not copied: its rules open the `_redirects` the build writes.
+        for file in FileSystem.files(under: staticDirectory) where file != RedirectsFile.name {
+            copies.append((staticDirectory + "/" + file, file))
+        }
         // Quiz files (mdbook-quiz `.toml`) hold answers: they are read by the build, never published.
         for asset in context.contentAssets.sorted() where !asset.hasSuffix(".toml") {
             copies.append((context.path("content/" + asset), String(ContentPath(asset).url.dropFirst())))

@@ -36,6 +36,7 @@ enum DefaultTheme {
 <head>
 {{> partials/head}}
 <meta name="referrer" content="same-origin">
+<script src="{{assets.account}}" defer></script>
 </head>
 <body class="layout-account">
 {{> partials/header}}
@@ -56,6 +57,1192 @@ enum DefaultTheme {
 {{> partials/footer}}
 </body>
 </html>
+
+"""####,
+        "assets/account.js": ####"""
+/* Lectern default theme: the account pages (sign in, sign up, verify, reset, the account page),
+   the learner's dashboard, the authors' reports and certificate verification. Loaded only by the
+   layouts of those pages (`assets.account`), after `site.js`, whose helpers it uses. */
+(function () {
+  "use strict";
+
+  var lectern = window.Lectern;
+  if (!lectern) return;
+  var doc = document;
+  var auth = lectern.auth;
+  var guard = lectern.guard;
+  var make = lectern.make;
+  var apiRequest = lectern.apiRequest;
+  var authRequest = lectern.authRequest;
+  var currentSession = lectern.currentSession;
+  var signedOutLocally = lectern.signedOutLocally;
+  var showHeaderUser = lectern.showHeaderUser;
+  var retryMessage = lectern.retryMessage;
+
+  /* Account pages (layout `account`): forms posted as JSON, answers shown in place. */
+
+  var accountMessages = {
+    offline: "We couldn't reach the server. Check your connection and try again.",
+    unavailable: "Accounts aren't available on this site right now. Please try again later.",
+    failed: "Something went wrong. Please try again.",
+    sending: "Sending…"
+  };
+
+  function queryParam(name) {
+    return typeof URLSearchParams === "function" ? new URLSearchParams(window.location.search).get(name) : null;
+  }
+
+  /** Takes a one-time token (or a message already shown) out of the address, so it is neither
+      kept in history nor shared: the parameter `name`, or the whole query. */
+  function dropQuery(name) {
+    if (!window.history || typeof window.history.replaceState !== "function") return;
+    var query = "";
+    if (name && typeof URLSearchParams === "function") {
+      var params = new URLSearchParams(window.location.search);
+      params.delete(name);
+      query = params.toString() ? "?" + params.toString() : "";
+    }
+    window.history.replaceState(window.history.state, "", window.location.pathname + query + window.location.hash);
+  }
+
+  /** A same-site path (one leading `/`) to go to after signing in, or null. */
+  function safeReturnPath(value) {
+    if (typeof value !== "string" || !/^\/(?![\/\\])/.test(value) || /[\u0000-\u001f\\]/.test(value)) return null;
+    try {
+      var url = new URL(value, window.location.origin);
+      return url.origin === window.location.origin ? url.pathname + url.search + url.hash : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function labelText(field) {
+    var label = field.id ? doc.querySelector('label[for="' + field.id + '"]') : null;
+    var text = label ? label.textContent : field.name;
+    return String(text || "").replace(/\(optional\)/, "").replace(/\s+/g, " ").trim();
+  }
+
+  function describedBy(field, id, add) {
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (each) {
+      return each && each !== id;
+    });
+    if (add) ids.push(id);
+    if (ids.length) field.setAttribute("aria-describedby", ids.join(" "));
+    else field.removeAttribute("aria-describedby");
+  }
+
+  /** Marks a field invalid with `message` beside it, or clears the mark when message is empty. */
+  function setFieldError(field, message) {
+    var holder = field.closest(".account-field") || field.parentNode;
+    var error = holder && holder.querySelector("[data-field-error]");
+    if (message) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
+    if (!error) return;
+    error.textContent = message || "";
+    error.hidden = !message;
+    if (error.id) describedBy(field, error.id, Boolean(message));
+  }
+
+  /** Writes into a live region; `kind` is "success", "error" or anything else for neutral. */
+  function setStatus(status, message, kind) {
+    if (!status) return;
+    status.textContent = message || "";
+    status.classList.toggle("is-success", kind === "success");
+    status.classList.toggle("is-error", kind === "error");
+  }
+
+  function focusStatus(status) {
+    if (!status) return;
+    status.tabIndex = -1;
+    status.focus();
+  }
+
+  /** What went wrong, from a reply that was not a success: `{message, field, code}`. */
+  function replyProblem(reply) {
+    var error = reply.data && reply.data.error;
+    if (reply.status === 0) return { message: accountMessages.offline };
+    if (reply.status === 429) {
+      var retry = reply.response && parseInt(reply.response.headers.get("Retry-After"), 10);
+      return { message: retryMessage(retry), code: "rate_limited" };
+    }
+    if (!error || reply.status === 404 || reply.status === 405 || reply.status === 501 || reply.status >= 502) {
+      return { message: accountMessages.unavailable, code: error && error.code };
+    }
+    return {
+      message: typeof error.message === "string" && error.message ? error.message : accountMessages.failed,
+      field: typeof error.field === "string" ? error.field : null,
+      code: error.code
+    };
+  }
+
+  /** Shows problems: each next to its field and the first in the form's live region; focus goes to
+      the first field at fault, else to the live region. */
+  function showProblems(form, problems) {
+    var status = form.querySelector("[data-account-status]");
+    var first = null;
+    var summary = "";
+    problems.forEach(function (problem) {
+      var field = problem.field && typeof problem.field === "object" ? problem.field : null;
+      if (!field && problem.field) field = form.elements.namedItem(String(problem.field));
+      // A name several fields share (radio buttons) gives a list without focus(): mark none.
+      if (field && (typeof field.focus !== "function" || field.type === "hidden")) field = null;
+      if (field) setFieldError(field, problem.message);
+      if (!first) {
+        first = field || status;
+        // The browser's own words ("Please fill out this field.") need the field's name; the
+        // function's messages are whole sentences.
+        summary = field && problem.field === field ? labelText(field) + ": " + problem.message : problem.message;
+      }
+    });
+    if (problems.length > 1) summary += " (" + problems.length + " fields need attention)";
+    setStatus(status, summary, "error");
+    if (first === status) focusStatus(status);
+    else if (first) first.focus();
+  }
+
+  function clearProblems(form) {
+    var marked = form.querySelectorAll("[aria-invalid]");
+    for (var i = 0; i < marked.length; i++) setFieldError(marked[i], "");
+  }
+
+  function formValues(form) {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name) return;
+      if (field.type === "checkbox") values[field.name] = field.checked;
+      else if (field.type === "password") values[field.name] = field.value;
+      else if (field.name === "code") values[field.name] = field.value.replace(/\s+/g, "");
+      else values[field.name] = field.value.trim();
+    });
+    return values;
+  }
+
+  /**
+   * Posts `form` through `send(values)` once the browser's own checks and `check(values)` (a
+   * problem `{field, message}` or null, when given) pass. A 2xx reply goes to
+   * `done(reply, values, form)`; any other is shown in the form and handed to
+   * `failed(reply, problem)` when given. The field marked is the function's `error.field`, else
+   * `fallbackField` for a refused secret or value (401, 422), so the reader lands where to retype.
+   */
+  function accountForm(form, options) {
+    if (!form) return;
+    var button = form.querySelector("button[type=submit]");
+    var status = form.querySelector("[data-account-status]");
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (busy) return;
+      clearProblems(form);
+      var invalid = [];
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (field.name && typeof field.checkValidity === "function" && !field.checkValidity()) {
+          invalid.push({ field: field, message: field.validationMessage || "Please fill in this field." });
+        }
+      });
+      if (invalid.length) return showProblems(form, invalid);
+      var values = formValues(form);
+      var problem = options.check ? options.check(values) : null;
+      if (problem) return showProblems(form, [problem]);
+      busy = true;
+      // aria-disabled rather than disabled: a disabled button drops keyboard focus mid-send.
+      if (button) button.setAttribute("aria-disabled", "true");
+      form.setAttribute("aria-busy", "true");
+      setStatus(status, accountMessages.sending);
+      options.send(values).then(function (reply) {
+        busy = false;
+        if (button) button.removeAttribute("aria-disabled");
+        form.removeAttribute("aria-busy");
+        guard(function () {
+          if (reply.status >= 200 && reply.status < 300) {
+            setStatus(status, "");
+            options.done(reply, values, form);
+            return;
+          }
+          var problem = replyProblem(reply);
+          if (!problem.field && options.fallbackField && (reply.status === 401 || reply.status === 422)
+            && problem.code !== "not_signed_in") {
+            problem.field = options.fallbackField;
+          }
+          showProblems(form, [problem]);
+          if (options.failed) options.failed(reply, problem);
+        });
+      });
+    });
+    function clearMark(event) {
+      var target = event.target;
+      if (target && target.hasAttribute && target.hasAttribute("aria-invalid")) setFieldError(target, "");
+    }
+    form.addEventListener("input", clearMark);
+    form.addEventListener("change", clearMark);
+  }
+
+  function providerLinks(root, returnTo, verb) {
+    var box = root.querySelector("[data-account-providers]");
+    var list = box && box.querySelector("[data-account-provider-list]");
+    if (!list) return;
+    authRequest("GET", "/providers").then(function (reply) {
+      guard(function () {
+        var providers = reply.status === 200 && reply.data && Array.isArray(reply.data.providers) ? reply.data.providers : [];
+        list.textContent = "";
+        providers.forEach(function (provider) {
+          var start = null;
+          try {
+            start = new URL(String(provider.start_url), window.location.origin);
+          } catch (error) {
+            return;
+          }
+          if (start.origin !== window.location.origin || !provider.name) return;
+          start.searchParams.set("return_to", returnTo);
+          var link = make("a", "button account-provider", verb + " " + provider.name);
+          link.href = start.pathname + start.search;
+          if (provider.id) link.setAttribute("data-provider", String(provider.id));
+          var item = make("li");
+          item.appendChild(link);
+          list.appendChild(item);
+        });
+        box.hidden = !list.children.length;
+      });
+    });
+  }
+
+  /** Why a provider sign-in came back to the sign-in page (`?error=` from the auth function's callback). */
+  var providerErrors = {
+    provider_cancelled: "Signing in with the provider was cancelled.",
+    provider_unavailable: "That sign-in provider cannot be reached right now. Try again later, or use your email and password.",
+    provider_linked_elsewhere: "That provider account is already connected to another account here.",
+    provider_email_unverified: "The provider has not confirmed your email address. Confirm it there, or sign in with your email and password.",
+    account_disabled: "This account is disabled.",
+    other: "Signing in with the provider did not work. Please try again."
+  };
+
+  function accountSignIn(root, page) {
+    var returnTo = safeReturnPath(queryParam("return_to"));
+    if (!returnTo || returnTo.indexOf(page.signin) === 0) returnTo = page.home;
+    var form = root.querySelector('[data-account-form="signin"]');
+    var second = root.querySelector('[data-account-form="signin-2fa"]');
+    var resend = root.querySelector('[data-account-form="resend"]');
+    var challenge = null;
+    var email = "";
+    providerLinks(root, returnTo, "Continue with");
+    var providerError = queryParam("error");
+    if (providerError && form) {
+      var known = Object.prototype.hasOwnProperty.call(providerErrors, providerError);
+      showProblems(form, [{ message: providerErrors[known ? providerError : "other"] }]);
+      dropQuery("error");
+    }
+
+    function signedIn(status) {
+      setStatus(status, "Signed in. Taking you on…", "success");
+      window.location.assign(returnTo);
+    }
+
+    accountForm(form, {
+      fallbackField: "password",
+      send: function (values) {
+        email = values.email;
+        if (resend) resend.hidden = true;
+        return authRequest("POST", "/signin", { email: values.email, password: values.password });
+      },
+      done: function (reply) {
+        var data = reply.data || {};
+        if (data.two_factor_required && data.challenge && second) {
+          challenge = data.challenge;
+          form.hidden = true;
+          second.hidden = false;
+          setStatus(second.querySelector("[data-account-status]"), "Password accepted. Enter the code from your authenticator app.");
+          second.elements.namedItem("code").focus();
+        } else if (data.user) {
+          signedIn(form.querySelector("[data-account-status]"));
+        } else {
+          showProblems(form, [{ message: accountMessages.failed }]);
+        }
+      },
+      failed: function (reply, problem) {
+        if (problem.code === "email_not_verified" && resend) resend.hidden = false;
+      }
+    });
+    accountForm(second, {
+      fallbackField: "code",
+      send: function (values) {
+        return authRequest("POST", "/signin/2fa", { challenge: challenge, code: values.code });
+      },
+      done: function (reply, values, form) {
+        if (reply.data && reply.data.user) signedIn(form.querySelector("[data-account-status]"));
+        else showProblems(form, [{ message: accountMessages.failed }]);
+      },
+      failed: function (reply, problem) {
+        // The password step expired: ask for it again, saying why.
+        if (problem.code === "invalid_challenge") backToPassword(problem.message);
+      }
+    });
+    function backToPassword(message) {
+      challenge = null;
+      second.hidden = true;
+      second.reset();
+      clearProblems(second);
+      form.hidden = false;
+      if (message) showProblems(form, [{ field: "password", message: message }]);
+      else form.elements.namedItem("password").focus();
+    }
+    var restart = second && second.querySelector("[data-account-restart]");
+    if (restart) {
+      restart.addEventListener("click", function (event) {
+        event.preventDefault();
+        backToPassword(null);
+      });
+    }
+    accountForm(resend, {
+      send: function () {
+        return authRequest("POST", "/verify/resend", { email: email });
+      },
+      done: function (reply, values, form) {
+        var status = form.querySelector("[data-account-status]");
+        setStatus(status, (reply.data && reply.data.message) || "We sent a new link. Check your inbox.", "success");
+        focusStatus(status);
+      }
+    });
+  }
+
+  function accountSignUp(root) {
+    var form = root.querySelector('[data-account-form="signup"]');
+    accountForm(form, {
+      send: function (values) {
+        var body = { email: values.email, password: values.password };
+        if (values.name) body.name = values.name;
+        return authRequest("POST", "/signup", body);
+      },
+      done: function (reply, values) {
+        var status = form.querySelector("[data-account-status]");
+        form.reset();
+        Array.prototype.forEach.call(form.querySelectorAll(".account-field, .account-actions"), function (part) {
+          part.hidden = true;
+        });
+        setStatus(status, (reply.data && reply.data.message) ||
+          "Check your inbox: we sent a link to " + values.email + " to confirm your address.", "success");
+        focusStatus(status);
+      }
+    });
+  }
+
+  function accountVerify(root, page) {
+    var status = root.querySelector("[data-account-page-status]");
+    var resend = root.querySelector('[data-account-form="resend"]');
+    var next = root.querySelector("[data-account-verified]");
+    var token = queryParam("token");
+    dropQuery();
+    accountForm(resend, {
+      send: function (values) {
+        return authRequest("POST", "/verify/resend", { email: values.email });
+      },
+      done: function (reply, values, form) {
+        var formStatus = form.querySelector("[data-account-status]");
+        setStatus(formStatus, (reply.data && reply.data.message) || "We sent a new link. Check your inbox.", "success");
+        focusStatus(formStatus);
+      }
+    });
+    if (!token) {
+      setStatus(status, "This page confirms your email address with the link we emailed you, and this link has no token.", "error");
+      if (resend) resend.hidden = false;
+      return;
+    }
+    setStatus(status, "Confirming your email address…");
+    authRequest("POST", "/verify", { token: token }).then(function (reply) {
+      guard(function () {
+        if (reply.status === 200) {
+          setStatus(status, (reply.data && reply.data.message) || "Your email address is confirmed. You can sign in now.", "success");
+          if (next) next.hidden = false;
+        } else {
+          var problem = replyProblem(reply);
+          setStatus(status, problem.code === "invalid_token"
+            ? problem.message + " Ask for a new link below."
+            : problem.message, "error");
+          if (resend && problem.code === "invalid_token") resend.hidden = false;
+        }
+        focusStatus(status);
+      });
+    });
+  }
+
+  function accountReset(root) {
+    var status = root.querySelector("[data-account-page-status]");
+    var forgot = root.querySelector('[data-account-form="forgot"]');
+    var reset = root.querySelector('[data-account-form="reset"]');
+    var done = root.querySelector("[data-account-reset-done]");
+    var token = queryParam("token");
+    dropQuery();
+    accountForm(forgot, {
+      send: function (values) {
+        return authRequest("POST", "/password/forgot", { email: values.email });
+      },
+      done: function (reply, values, form) {
+        form.hidden = true;
+        setStatus(status, (reply.data && reply.data.message) ||
+          "If " + values.email + " has an account, we sent it a link to choose a new password.", "success");
+        focusStatus(status);
+      }
+    });
+    accountForm(reset, {
+      fallbackField: "new_password",
+      send: function (values) {
+        return authRequest("POST", "/password/reset", { token: token, new_password: values.new_password });
+      },
+      done: function (reply, values, form) {
+        form.hidden = true;
+        signedOutLocally();
+        setStatus(status, (reply.data && reply.data.message) || "Your password is changed. Sign in with it now.", "success");
+        if (done) done.hidden = false;
+        focusStatus(status);
+      },
+      failed: function (reply, problem) {
+        if (problem.code !== "invalid_token") return;
+        reset.hidden = true;
+        setStatus(status, problem.message + " Ask for a new link below.", "error");
+        if (forgot) forgot.hidden = false;
+        focusStatus(status);
+      }
+    });
+    if (token && reset) reset.hidden = false;
+    else if (forgot) forgot.hidden = false;
+  }
+
+  /** A time from the API (Unix seconds, or an ISO 8601 string) as the reader's locale writes it. */
+  function readableDate(value, withTime) {
+    var seconds = typeof value === "number" ? value : /^\d+(\.\d+)?$/.test(String(value || "")) ? Number(value) : NaN;
+    var date = !isNaN(seconds) ? new Date(seconds * 1000) : value ? new Date(value) : null;
+    if (!date || isNaN(date.getTime())) return value ? String(value) : "";
+    var options = withTime
+      ? { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" }
+      : { year: "numeric", month: "long", day: "numeric" };
+    try {
+      return date.toLocaleString(doc.documentElement.lang || undefined, options);
+    } catch (error) {
+      return date.toISOString();
+    }
+  }
+
+  /** "Firefox on Windows" from a user agent string, or the string itself when it says nothing known. */
+  function deviceName(agent) {
+    var text = String(agent || "");
+    var browser = /Edg\//.test(text) ? "Edge" : /Firefox\//.test(text) ? "Firefox"
+      : /Chrom(e|ium)\//.test(text) ? "Chrome" : /Safari\//.test(text) ? "Safari" : "";
+    var system = /Android/.test(text) ? "Android" : /iPhone|iPad/.test(text) ? "iOS"
+      : /Windows/.test(text) ? "Windows" : /Mac OS X|Macintosh/.test(text) ? "macOS" : /Linux/.test(text) ? "Linux" : "";
+    if (browser && system) return browser + " on " + system;
+    return browser || system || text.slice(0, 60) || "Unknown device";
+  }
+
+  function accountHome(root, page) {
+    var status = root.querySelector("[data-account-page-status]");
+    var sections = root.querySelector("[data-account-signed-in]");
+    var signedOutPanel = root.querySelector("[data-account-signed-out]");
+    var user = null;
+
+    function showUser(value) {
+      user = value || user;
+      if (!user) return;
+      var fields = root.querySelectorAll("[data-account-user]");
+      for (var i = 0; i < fields.length; i++) {
+        var key = fields[i].getAttribute("data-account-user");
+        var text = key === "created_at" ? readableDate(user.created_at)
+          : key === "two_factor" ? (user.two_factor ? "On" : "Off")
+          : key === "email" ? String(user.email || "") + (user.email_verified === false ? " (not confirmed yet)" : "")
+          : String(user[key] || "—");
+        fields[i].textContent = text;
+      }
+      // Parts for a role (the authors' reports) show only to accounts that hold it; admins hold every role.
+      var roles = Array.isArray(user.roles) ? user.roles : [];
+      var forRole = root.querySelectorAll("[data-account-role]");
+      for (var j = 0; j < forRole.length; j++) {
+        var role = forRole[j].getAttribute("data-account-role");
+        forRole[j].hidden = roles.indexOf(role) === -1 && roles.indexOf("admin") === -1;
+      }
+      showHeaderUser(user);
+    }
+
+    function leave(message) {
+      signedOutLocally();
+      sections.hidden = true;
+      if (signedOutPanel) signedOutPanel.hidden = false;
+      setStatus(status, message, "success");
+      focusStatus(status);
+    }
+
+    /* Sessions */
+    var sessionList = root.querySelector("[data-account-sessions]");
+    var sessionStatus = root.querySelector("[data-account-sessions-status]");
+    var sessionsTitle = doc.getElementById("account-sessions-title");
+
+    function signOut() {
+      return authRequest("POST", "/signout").then(function (reply) {
+        if (reply.status === 204 || reply.status === 200 || reply.status === 401) leave("You have signed out.");
+        else setStatus(sessionStatus, replyProblem(reply).message, "error");
+      });
+    }
+
+    function loadSessions() {
+      authRequest("GET", "/sessions").then(function (reply) {
+        guard(function () {
+          sessionList.textContent = "";
+          var sessions = reply.status === 200 && reply.data && Array.isArray(reply.data.sessions) ? reply.data.sessions : null;
+          if (!sessions) return setStatus(sessionStatus, replyProblem(reply).message, "error");
+          sessions.forEach(function (session) {
+            var device = deviceName(session.user_agent);
+            var item = make("li", "account-session");
+            var text = make("div", "account-session-text");
+            text.appendChild(make("span", "account-session-device", device));
+            if (session.current) text.appendChild(make("span", "badge account-session-current", "This browser"));
+            var details = [];
+            if (session.ip) details.push(String(session.ip));
+            if (session.last_seen_at) details.push("last active " + readableDate(session.last_seen_at, true));
+            if (session.created_at) details.push("signed in " + readableDate(session.created_at));
+            text.appendChild(make("span", "account-session-meta", details.join(" · ")));
+            item.appendChild(text);
+            var button = make("button", "button account-session-signout", "Sign out");
+            button.type = "button";
+            button.appendChild(make("span", "visually-hidden", session.current ? " of this browser" : " of " + device));
+            button.addEventListener("click", function () {
+              if (button.getAttribute("aria-disabled") === "true") return;
+              if (session.current) return signOut();
+              button.setAttribute("aria-disabled", "true");
+              authRequest("DELETE", "/sessions/" + encodeURIComponent(session.id)).then(function (reply) {
+                button.removeAttribute("aria-disabled");
+                if (reply.status === 204 || reply.status === 200 || reply.status === 404) {
+                  item.parentNode.removeChild(item);
+                  setStatus(sessionStatus, "Signed out of " + device + ".", "success");
+                  if (sessionsTitle) sessionsTitle.focus();
+                } else {
+                  setStatus(sessionStatus, replyProblem(reply).message, "error");
+                }
+              });
+            });
+            item.appendChild(button);
+            sessionList.appendChild(item);
+          });
+        });
+      });
+    }
+
+    /* Two-step verification: off → setup → codes → on */
+    function twoFactor(state) {
+      var parts = root.querySelectorAll("[data-account-2fa]");
+      var shown = null;
+      for (var i = 0; i < parts.length; i++) {
+        parts[i].hidden = parts[i].getAttribute("data-account-2fa") !== state;
+        if (!parts[i].hidden) shown = parts[i];
+      }
+      var heading = shown && shown.querySelector("[data-account-focus]");
+      return heading;
+    }
+
+    accountForm(root.querySelector('[data-account-form="2fa-setup"]'), {
+      fallbackField: "password",
+      send: function (values) {
+        return authRequest("POST", "/2fa/setup", { password: values.password });
+      },
+      done: function (reply, values, form) {
+        var data = reply.data || {};
+        form.reset();
+        root.querySelector("[data-account-otpauth]").textContent = String(data.otpauth_uri || "");
+        root.querySelector("[data-account-key]").textContent = String(data.secret || "")
+          .replace(/\s+/g, "")
+          .replace(/(.{4})(?=.)/g, "$1 ");
+        var heading = twoFactor("setup");
+        if (heading) heading.focus();
+      }
+    });
+    accountForm(root.querySelector('[data-account-form="2fa-enable"]'), {
+      fallbackField: "code",
+      send: function (values) {
+        return authRequest("POST", "/2fa/enable", { code: values.code });
+      },
+      done: function (reply, values, form) {
+        form.reset();
+        var list = root.querySelector("[data-account-recovery-codes]");
+        list.textContent = "";
+        var codes = reply.data && Array.isArray(reply.data.recovery_codes) ? reply.data.recovery_codes : [];
+        codes.forEach(function (code) {
+          var item = make("li");
+          item.appendChild(make("code", "", String(code)));
+          list.appendChild(item);
+        });
+        root.querySelector("[data-account-otpauth]").textContent = "";
+        root.querySelector("[data-account-key]").textContent = "";
+        user.two_factor = true;
+        // The function rotated this session and ended the others.
+        showUser(reply.data && reply.data.user);
+        loadSessions();
+        var heading = twoFactor("codes");
+        if (heading) heading.focus();
+      }
+    });
+    var saved = root.querySelector("[data-account-codes-saved]");
+    if (saved) {
+      saved.addEventListener("click", function () {
+        // Shown once: take them out of the page as well.
+        root.querySelector("[data-account-recovery-codes]").textContent = "";
+        twoFactor("on");
+        var title = doc.getElementById("account-2fa-title");
+        if (title) {
+          title.tabIndex = -1;
+          title.focus();
+        }
+      });
+    }
+    accountForm(root.querySelector('[data-account-form="2fa-disable"]'), {
+      fallbackField: "password",
+      send: function (values) {
+        return authRequest("POST", "/2fa/disable", { password: values.password });
+      },
+      done: function (reply, values, form) {
+        form.reset();
+        user.two_factor = false;
+        showUser(reply.data && reply.data.user);
+        twoFactor("off");
+        var status = root.querySelector('[data-account-2fa="off"] [data-account-status]');
+        setStatus(status, "Two-step verification is off.", "success");
+        focusStatus(status);
+      }
+    });
+
+    /* Password */
+    accountForm(root.querySelector('[data-account-form="password"]'), {
+      fallbackField: "current_password",
+      send: function (values) {
+        return authRequest("POST", "/password", { current_password: values.current_password, new_password: values.new_password });
+      },
+      done: function (reply, values, form) {
+        form.reset();
+        showUser(reply.data && reply.data.user);
+        var status = form.querySelector("[data-account-status]");
+        setStatus(status, "Your password is changed. Your other devices were signed out.", "success");
+        focusStatus(status);
+        loadSessions();
+      }
+    });
+
+    /* Download my data */
+    var exportButton = root.querySelector("[data-account-export]");
+    var exportStatus = root.querySelector("[data-account-export-status]");
+    if (exportButton) {
+      exportButton.addEventListener("click", function () {
+        if (exportButton.getAttribute("aria-disabled") === "true") return;
+        exportButton.setAttribute("aria-disabled", "true");
+        setStatus(exportStatus, "Preparing your data…");
+        fetch(auth.api + "/export", { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            if (response.status !== 200) {
+              return response.json().catch(function () { return null; }).then(function (data) {
+                throw replyProblem({ status: response.status, data: data, response: response });
+              });
+            }
+            var disposition = response.headers.get("Content-Disposition") || "";
+            var named = /filename="?([^";]+)"?/.exec(disposition);
+            return response.blob().then(function (blob) {
+              var name = named ? named[1] : "account-data.json";
+              var link = make("a");
+              link.href = URL.createObjectURL(blob);
+              link.download = name;
+              link.hidden = true;
+              doc.body.appendChild(link);
+              link.click();
+              doc.body.removeChild(link);
+              setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+              setStatus(exportStatus, "Your data was saved as " + name + ".", "success");
+            });
+          })
+          .catch(function (problem) {
+            // A fetch that failed is an Error (offline); a refused one is a problem from replyProblem.
+            var message = problem && !(problem instanceof Error) ? problem.message : accountMessages.offline;
+            setStatus(exportStatus, message || accountMessages.failed, "error");
+          })
+          .then(function () {
+            exportButton.removeAttribute("aria-disabled");
+          });
+      });
+    }
+
+    /* Delete my account: the typed address confirms it (and is what the function checks for an
+       account without a password); the password, when the account has one. */
+    accountForm(root.querySelector('[data-account-form="delete"]'), {
+      fallbackField: "password",
+      check: function (values) {
+        var typed = String(values.confirm || "").toLowerCase();
+        if (user && user.email && typed !== String(user.email).toLowerCase()) {
+          return { field: "confirm", message: "Type " + user.email + ", the address of this account." };
+        }
+        return null;
+      },
+      send: function (values) {
+        var body = { confirm: values.confirm };
+        if (values.password) body.password = values.password;
+        return authRequest("DELETE", "/account", body);
+      },
+      done: function () {
+        leave("Your account has been deleted. Thank you for having been with us.");
+        if (signedOutPanel) signedOutPanel.hidden = true;
+      }
+    });
+
+    var signOutButton = root.querySelector("[data-account-signout]");
+    if (signOutButton) signOutButton.addEventListener("click", signOut);
+
+    setStatus(status, "Loading your account…");
+    currentSession().then(function (reply) {
+      guard(function () {
+        if (reply.status === 401) {
+          window.location.replace(page.signin + "?return_to=" + encodeURIComponent(window.location.pathname).replace(/%2F/g, "/"));
+          return;
+        }
+        if (reply.status !== 200 || !reply.data || !reply.data.user) {
+          setStatus(status, replyProblem(reply).message, "error");
+          return;
+        }
+        setStatus(status, "");
+        showUser(reply.data.user);
+        twoFactor(reply.data.user.two_factor ? "on" : "off");
+        sections.hidden = false;
+        loadSessions();
+        providerLinks(root, page.home, "Connect");
+      });
+    });
+  }
+
+  function setUpAccountPages() {
+    var root = doc.querySelector("[data-account-view]");
+    if (!root || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    auth.api = root.getAttribute("data-account-api") || auth.api;
+    var page = {
+      home: root.getAttribute("data-account-home") || "/account/",
+      signin: root.getAttribute("data-account-signin") || "/account/signin/"
+    };
+    var ready = root.querySelector("[data-account-ready]");
+    if (ready) ready.hidden = false;
+    var views = { signin: accountSignIn, signup: accountSignUp, verify: accountVerify, reset: accountReset, home: accountHome };
+    var view = views[root.getAttribute("data-account-view")];
+    if (view) view(root, page);
+  }
+
+  /* ---------- Learning pages: the dashboard and the authors' reports (the progress function) ---------- */
+
+  var learningMessages = {
+    loading: "Loading…",
+    offline: "We couldn't reach the server. Check your connection and try again.",
+    unavailable: "Progress isn't available on this site right now. Please try again later.",
+    forAuthors: "Course reports are for authors: this account does not have the author role. An admin can give it with `lectern users grant`.",
+    noCourse: "There is no such course on the site (has it been built and published?)."
+  };
+
+  function say(element, text) {
+    if (element) element.textContent = text;
+  }
+
+  /** "42%" from a share between 0 and 1. */
+  function share(value) {
+    return Math.round((Number(value) || 0) * 100) + "%";
+  }
+
+  /** A bar for a percentage, with its value for assistive technology. */
+  function percentBar(percent, label) {
+    var bar = make("span", "learning-bar");
+    bar.setAttribute("role", "progressbar");
+    bar.setAttribute("aria-valuemin", "0");
+    bar.setAttribute("aria-valuemax", "100");
+    bar.setAttribute("aria-valuenow", String(percent));
+    bar.setAttribute("aria-label", label);
+    var fill = make("span", "learning-bar-fill");
+    fill.style.width = Math.max(0, Math.min(100, percent)) + "%";
+    bar.appendChild(fill);
+    return bar;
+  }
+
+  function link(text, href, className) {
+    var element = make("a", className, text);
+    element.href = href;
+    return element;
+  }
+
+  /** "View" and "Download PDF" for a certificate. */
+  function certificateLinks(certificate) {
+    var links = make("span", "learning-certificate-links");
+    links.appendChild(link("View certificate", lectern.certificatePath(certificate)));
+    links.appendChild(doc.createTextNode(" · "));
+    var pdf = link("Download PDF", typeof certificate.pdf_url === "string" ? certificate.pdf_url
+      : lectern.progressAPI + "/certificates/" + encodeURIComponent(String(certificate.id)) + "/pdf");
+    pdf.setAttribute("download", "");
+    links.appendChild(pdf);
+    return links;
+  }
+
+  function courseCard(course) {
+    var title = String(course.title || course.course || "");
+    var percent = Number(course.percent) || 0;
+    var item = make("li", "learning-course");
+    item.setAttribute("data-learning-course", String(course.course || ""));
+    var heading = make("h3", "learning-course-title");
+    heading.appendChild(typeof course.url === "string" ? link(title, course.url) : doc.createTextNode(title));
+    item.appendChild(heading);
+
+    var progressLine = make("p", "learning-course-progress");
+    progressLine.appendChild(percentBar(percent, "Progress in " + title));
+    var text = make("span", "learning-course-percent", percent + "%");
+    text.setAttribute("data-learning-percent", "");
+    progressLine.appendChild(text);
+    progressLine.appendChild(make("span", "muted", " · " + (Number(course.completed) || 0) + " of " + (Number(course.total) || 0) + " lessons"));
+    item.appendChild(progressLine);
+
+    var next = course["continue"];
+    if (next && typeof next.url === "string") {
+      var actions = make("p", "learning-course-actions");
+      var verb = percent >= 100 ? "Review" : Number(course.completed) > 0 ? "Continue" : "Start";
+      var button = link(verb, next.url, "button button-primary");
+      button.setAttribute("data-learning-continue", "");
+      button.appendChild(make("span", "visually-hidden", ": " + title));
+      actions.appendChild(button);
+      if (next.title && percent < 100) actions.appendChild(make("span", "muted", (verb === "Start" ? "First lesson: " : "Next up: ") + next.title));
+      item.appendChild(actions);
+    }
+
+    var quizzes = Array.isArray(course.quizzes) ? course.quizzes : [];
+    if (quizzes.length) {
+      var table = make("table", "learning-quizzes");
+      var caption = make("caption", "visually-hidden", "Quizzes in " + title);
+      table.appendChild(caption);
+      var head = make("thead");
+      var headRow = make("tr");
+      ["Quiz", "Best score", "Attempts", "Result"].forEach(function (name) {
+        var cell = make("th", null, name);
+        cell.scope = "col";
+        headRow.appendChild(cell);
+      });
+      head.appendChild(headRow);
+      table.appendChild(head);
+      var body = make("tbody");
+      quizzes.forEach(function (quiz) {
+        var row = make("tr");
+        row.setAttribute("data-learning-quiz", String(quiz.lesson) + "/" + String(quiz.quiz));
+        var name = make("th");
+        name.scope = "row";
+        name.appendChild(typeof quiz.url === "string" ? link(String(quiz.title || quiz.quiz), quiz.url) : doc.createTextNode(String(quiz.title || quiz.quiz)));
+        row.appendChild(name);
+        row.appendChild(make("td", null, typeof quiz.best_score === "number" ? share(quiz.best_score) : "—"));
+        row.appendChild(make("td", null, String(Number(quiz.attempts) || 0)));
+        var result = make("td", quiz.passed ? "is-passed" : null, quiz.passed ? "Passed" : Number(quiz.attempts) > 0 ? "Not passed yet" : "Not taken");
+        row.appendChild(result);
+        body.appendChild(row);
+      });
+      table.appendChild(body);
+      item.appendChild(table);
+    }
+
+    if (course.certificate && course.certificate.id) {
+      var earned = make("p", "learning-course-certificate");
+      earned.appendChild(make("strong", null, "Certificate earned. "));
+      earned.appendChild(certificateLinks(course.certificate));
+      item.appendChild(earned);
+    }
+    return item;
+  }
+
+  function learningDashboard(root, data) {
+    var courses = Array.isArray(data.courses) ? data.courses : [];
+    var certificates = Array.isArray(data.certificates) ? data.certificates : [];
+    var list = root.querySelector("[data-learning-courses]");
+    var certificateList = root.querySelector("[data-learning-certificates]");
+    list.textContent = "";
+    courses.forEach(function (course) {
+      list.appendChild(courseCard(course));
+    });
+    root.querySelector("[data-learning-no-courses]").hidden = courses.length > 0;
+    if (certificateList) {
+      certificateList.textContent = "";
+      certificates.forEach(function (certificate) {
+        var item = make("li", "learning-certificate");
+        item.setAttribute("data-learning-certificate", String(certificate.id));
+        item.appendChild(make("strong", "learning-certificate-course", String(certificate.course_title || certificate.course || "")));
+        item.appendChild(make("span", "muted", " · issued " + readableDate(certificate.issued_at) + " · "));
+        item.appendChild(certificateLinks(certificate));
+        certificateList.appendChild(item);
+      });
+    }
+    var none = root.querySelector("[data-learning-no-certificates]");
+    if (none) none.hidden = certificates.length > 0;
+    root.querySelector("[data-learning-dashboard]").hidden = false;
+  }
+
+  /** Answer summaries from the report (`a,c`, a text, a number) in the words of the quiz form
+      on the lesson's page, when the author can open it; otherwise as they are. */
+  var lessonForms = {};
+
+  function lessonPage(url) {
+    if (!lessonForms[url]) {
+      lessonForms[url] = fetch(url, { credentials: "same-origin" })
+        .then(function (response) {
+          return response.ok ? response.text() : "";
+        })
+        .then(function (html) {
+          return typeof DOMParser === "function" && html ? new DOMParser().parseFromString(html, "text/html") : null;
+        })
+        .catch(function () {
+          return null;
+        });
+    }
+    return lessonForms[url];
+  }
+
+  function answerWords(question, summary) {
+    var type = question && question.getAttribute("data-type");
+    if (!question || ["single", "multiple", "true-false", "ordering"].indexOf(type) === -1) return summary;
+    var words = summary.split(",").map(function (id) {
+      var escaped = id.replace(/["\\]/g, "\\$&");
+      var input = question.querySelector('input[value="' + escaped + '"]');
+      var label = input && input.closest("label");
+      if (label) return label.textContent.replace(/\s+/g, " ").trim();
+      var select = question.querySelector('select[data-item="' + escaped + '"]');
+      var holder = select && select.closest("label");
+      var first = holder && holder.firstChild;
+      return first && first.nodeType === 3 ? first.textContent.trim() : id;
+    });
+    return words.join(type === "ordering" ? " → " : "; ");
+  }
+
+  function reportQuestion(line, lessonTitle, lessonURL) {
+    var item = make("li", "report-question");
+    item.setAttribute("data-report-question", String(line.lesson) + "/" + String(line.quiz) + "/" + String(line.question));
+    item.appendChild(make("h4", "report-question-prompt", String(line.prompt || line.question)));
+    var total = Number(line.total) || 0;
+    item.appendChild(make("p", "muted", (lessonTitle || line.lesson) + " · " + total + (total === 1 ? " answer" : " answers")
+      + (total ? " · " + share(line.correct_share) + " right" : "")));
+    var answers = Array.isArray(line.answers) ? line.answers : [];
+    if (!answers.length) return item;
+    var list = make("ul", "report-answers");
+    var texts = [];
+    answers.forEach(function (answer) {
+      var count = Number(answer.count) || 0;
+      var entry = make("li", "report-answer" + (answer.correct ? " is-correct" : ""));
+      if (answer.correct) entry.setAttribute("data-report-correct", "");
+      var text = make("span", "report-answer-text", String(answer.answer));
+      texts.push(text);
+      entry.appendChild(text);
+      entry.appendChild(percentBar(total ? Math.round((count * 100) / total) : 0, "Share of answers"));
+      entry.appendChild(make("span", "report-answer-count", count + " (" + (total ? Math.round((count * 100) / total) : 0) + "%)"));
+      if (answer.correct) entry.appendChild(make("span", "badge badge-free", "✓ right answer"));
+      list.appendChild(entry);
+    });
+    item.appendChild(list);
+    if (lessonURL && typeof fetch === "function") {
+      lessonPage(lessonURL).then(function (page) {
+        guard(function () {
+          var form = page && page.querySelector('form[data-quiz="' + (String(line.lesson) + "/" + String(line.quiz)).replace(/["\\]/g, "\\$&") + '"]');
+          var question = form && form.querySelector('[data-question="' + String(line.question).replace(/["\\]/g, "\\$&") + '"]');
+          if (!question) return;
+          texts.forEach(function (text, index) {
+            text.textContent = answerWords(question, String(answers[index].answer));
+          });
+        });
+      });
+    }
+    return item;
+  }
+
+  function showReport(root, data, courseTitle) {
+    var pages = {};
+    var known = root.querySelectorAll("[data-report-lesson]");
+    for (var i = 0; i < known.length; i++) pages[known[i].getAttribute("data-report-lesson")] = known[i].getAttribute("data-url");
+    var lessons = Array.isArray(data.lessons) ? data.lessons : [];
+    var titles = {};
+    var rows = root.querySelector("[data-report-lessons]");
+    rows.textContent = "";
+    lessons.forEach(function (lesson, index) {
+      titles[lesson.id] = lesson.title;
+      var row = make("tr");
+      row.setAttribute("data-report-lesson-row", String(lesson.id));
+      var name = make("th");
+      name.scope = "row";
+      name.appendChild(pages[lesson.id] ? link(String(lesson.title), pages[lesson.id]) : doc.createTextNode(String(lesson.title)));
+      row.appendChild(name);
+      row.appendChild(make("td", null, String(Number(lesson.completed) || 0)));
+      row.appendChild(make("td", null, index === 0 ? "—" : share(lesson.drop_off)));
+      rows.appendChild(row);
+    });
+    var questions = Array.isArray(data.questions) ? data.questions : [];
+    var list = root.querySelector("[data-report-questions]");
+    list.textContent = "";
+    questions.forEach(function (line) {
+      list.appendChild(reportQuestion(line, titles[line.lesson], pages[line.lesson]));
+    });
+    root.querySelector("[data-report-no-questions]").hidden = questions.length > 0;
+    var title = root.querySelector("[data-report-title]");
+    title.textContent = courseTitle;
+    var enrolled = Number(data.enrolled) || 0;
+    root.querySelector("[data-report-summary]").textContent = enrolled + (enrolled === 1 ? " learner has" : " learners have") + " enrolled.";
+    root.querySelector("[data-report]").hidden = false;
+  }
+
+  function learningReports(root, api, status, signedOut) {
+    var form = root.querySelector("[data-report-form]");
+    var select = form && form.querySelector("select[name=course]");
+    if (!select || !select.options.length) {
+      say(status, "This site has no courses yet.");
+      return;
+    }
+    var wanted = typeof URLSearchParams === "function" ? new URLSearchParams(window.location.search).get("course") : null;
+    if (wanted) select.value = wanted;
+    form.hidden = false;
+    var busy = false;
+    function load(moveFocus) {
+      if (busy) return;
+      busy = true;
+      var course = select.value;
+      var courseTitle = select.options[select.selectedIndex] ? select.options[select.selectedIndex].textContent.trim() : course;
+      say(status, learningMessages.loading);
+      apiRequest("GET", api + "/report/" + encodeURIComponent(course)).then(function (reply) {
+        busy = false;
+        guard(function () {
+          if (reply.status === 401) return signedOut();
+          if (reply.status === 200 && reply.data) {
+            say(status, "");
+            showReport(root, reply.data, courseTitle);
+            // A course picked by the reader is kept in the address, for a reload or a shared link.
+            if (moveFocus && window.history && typeof window.history.replaceState === "function") {
+              window.history.replaceState(window.history.state, "", window.location.pathname + "?course=" + encodeURIComponent(course));
+            }
+            if (moveFocus) root.querySelector("[data-report-title]").focus();
+            return;
+          }
+          root.querySelector("[data-report]").hidden = true;
+          var message = reply.status === 0 ? learningMessages.offline : reply.status === 403 ? learningMessages.forAuthors
+            : reply.status === 404 && reply.data && reply.data.error ? learningMessages.noCourse : learningMessages.unavailable;
+          say(status, message);
+          if (status) status.focus();
+        });
+      });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      load(true);
+    });
+    load(false);
+  }
+
+  function setUpLearningPages() {
+    var root = doc.querySelector("[data-learning-view]");
+    if (!root || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    var api = root.getAttribute("data-learning-api") || lectern.progressAPI;
+    var status = root.querySelector("[data-learning-status]");
+    function signedOut() {
+      if (status) status.textContent = "";
+      var panel = root.querySelector("[data-learning-signed-out]");
+      if (panel) panel.hidden = false;
+    }
+    lectern.signedInUser().then(function (user) {
+      guard(function () {
+        if (user === null) return signedOut();
+        if (root.getAttribute("data-learning-view") === "reports") return learningReports(root, api, status, signedOut);
+        say(status, learningMessages.loading);
+        apiRequest("GET", api).then(function (reply) {
+          guard(function () {
+            if (reply.status === 401) return signedOut();
+            if (reply.status !== 200 || !reply.data) {
+              say(status, reply.status === 0 ? learningMessages.offline : learningMessages.unavailable);
+              return;
+            }
+            say(status, "");
+            learningDashboard(root, reply.data);
+          });
+        });
+      });
+    });
+  }
+
+  /* ---------- Certificate verification (`/certificates/<id>/`, public) ---------- */
+
+  function setUpCertificatePage() {
+    var root = doc.querySelector("[data-certificate-page]");
+    if (!root || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    var base = root.getAttribute("data-certificate-root") || "/certificates/";
+    var api = root.getAttribute("data-certificate-api") || lectern.progressAPI + "/certificates/";
+    var status = root.querySelector("[data-certificate-status]");
+    var lookup = root.querySelector("[data-certificate-lookup]");
+    var path = window.location.pathname;
+    var id = "";
+    if (path.indexOf(base) === 0) {
+      try {
+        id = decodeURIComponent(path.slice(base.length).split("/")[0]);
+      } catch (error) {
+        id = "";
+      }
+    }
+    if (id === "index.html") id = "";
+
+    if (lookup) {
+      lookup.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var field = lookup.querySelector("input[name=id]");
+        var value = field ? field.value.trim() : "";
+        // An ID or a whole verification address pasted in: its last path segment is the ID.
+        value = value.replace(/[?#].*$/, "").replace(/\/+$/, "").split("/").pop();
+        if (!value) {
+          setFieldError(field, "Enter the certificate's ID.");
+          field.focus();
+          return;
+        }
+        window.location.assign(base + encodeURIComponent(value) + "/");
+      });
+    }
+    if (!id) {
+      if (lookup) lookup.hidden = false;
+      return;
+    }
+    say(status, "Checking the certificate…");
+    apiRequest("GET", api + encodeURIComponent(id)).then(function (reply) {
+      guard(function () {
+        var data = reply.data;
+        if (reply.status === 200 && data && data.id) {
+          say(status, "");
+          var fields = root.querySelectorAll("[data-certificate-field]");
+          for (var i = 0; i < fields.length; i++) {
+            var key = fields[i].getAttribute("data-certificate-field");
+            fields[i].textContent = key === "issued_at" ? readableDate(data.issued_at) : String(data[key] === undefined ? "" : data[key]);
+            if (key === "issued_at" && typeof data.issued_at === "number") {
+              fields[i].setAttribute("datetime", new Date(data.issued_at * 1000).toISOString().slice(0, 10));
+            }
+          }
+          var pdf = root.querySelector("[data-certificate-pdf]");
+          if (pdf) pdf.href = typeof data.pdf_url === "string" ? data.pdf_url : api + encodeURIComponent(id) + "/pdf";
+          root.querySelector("[data-certificate]").hidden = false;
+          doc.title = "Certificate: " + data.name + " · " + data.course_title;
+          return;
+        }
+        if (reply.status === 404) {
+          say(status, "");
+          var missing = root.querySelector("[data-certificate-missing]");
+          if (lookup) lookup.hidden = false;
+          if (!missing) return;
+          var shown = missing.querySelector("[data-certificate-missing-id]");
+          if (shown) shown.textContent = id;
+          missing.hidden = false;
+          var heading = missing.querySelector("h2");
+          if (heading) heading.focus();
+          return;
+        }
+        say(status, reply.status === 0 ? learningMessages.offline
+          : "The certificate could not be checked right now. Please try again later.");
+      });
+    });
+  }
+
+  function start() {
+    guard(setUpAccountPages);
+    guard(setUpLearningPages);
+    guard(setUpCertificatePage);
+  }
+
+  if (doc.readyState === "loading") {
+    doc.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
 
 """####,
         "assets/site.css": ####"""
@@ -2313,7 +3500,8 @@ pre {
   font-size: 0.95rem;
 }
 
-.account-field input:not([type="checkbox"]) {
+.account-field input:not([type="checkbox"]),
+.account-field select {
   width: 100%;
   min-height: 2.75rem;
   padding: 0.5rem 0.75rem;
@@ -2324,7 +3512,8 @@ pre {
   font: inherit;
 }
 
-.account-field input:focus-visible {
+.account-field input:focus-visible,
+.account-field select:focus-visible {
   outline-offset: 0;
   border-color: var(--focus);
 }
@@ -2686,6 +3875,274 @@ pre {
   color: var(--error, inherit);
 }
 
+.quiz-question.is-locked {
+  opacity: 0.7;
+}
+
+.quiz-revealed {
+  display: block;
+  margin-top: 0.25rem;
+  color: var(--text);
+}
+
+.quiz-note {
+  color: var(--muted);
+  font-size: 0.925rem;
+}
+
+.quiz-actions {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.75rem;
+}
+
+.quiz-actions .button[aria-disabled="true"] {
+  opacity: 0.65;
+  cursor: not-allowed;
+}
+
+.certificate-link {
+  font-weight: 650;
+}
+
+/* ---------- Lesson progress ("Complete and continue"; see docs/THEME.md) ---------- */
+
+.lesson-progress {
+  margin-top: 2.5rem;
+  padding: 1.25rem;
+  border: 1px solid var(--border);
+  border-radius: var(--radius-lg);
+  background: var(--surface);
+}
+
+.lesson-progress-note {
+  margin: 0;
+  color: var(--muted);
+}
+
+.lesson-progress-actions {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.75rem 1rem;
+}
+
+.lesson-progress-actions .button[aria-disabled="true"] {
+  opacity: 0.65;
+  cursor: progress;
+}
+
+.lesson-progress-status {
+  flex-basis: 100%;
+  margin: 0;
+  color: var(--done);
+  font-weight: 600;
+}
+
+.lesson-progress-status:empty {
+  display: none;
+}
+
+.course-continue {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.5rem 1rem;
+  margin: 1rem 0 0;
+}
+
+/* ---------- Learning pages: dashboard, reports, certificates (see docs/THEME.md) ---------- */
+
+.learning {
+  max-width: 48rem;
+}
+
+.learning-section {
+  margin-top: 2rem;
+  padding-top: 1.5rem;
+  border-top: 1px solid var(--border);
+}
+
+.learning-section h2,
+.learning-section h3 {
+  margin-top: 0;
+}
+
+.learning-courses,
+.learning-certificates,
+.report-questions,
+.report-answers {
+  margin: 0;
+  padding: 0;
+  list-style: none;
+}
+
+.learning-course {
+  margin: 0 0 1.25rem;
+  padding: 1.25rem;
+  border: 1px solid var(--border);
+  border-radius: var(--radius-lg);
+}
+
+.learning-course-title {
+  margin: 0 0 0.75rem;
+  font-size: 1.2rem;
+}
+
+.learning-course-progress {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.5rem 0.75rem;
+  margin: 0;
+}
+
+.learning-bar {
+  display: inline-block;
+  flex: 1 1 10rem;
+  max-width: 20rem;
+  height: 0.6rem;
+  overflow: hidden;
+  border-radius: 999px;
+  background: var(--surface-2);
+}
+
+.learning-bar-fill {
+  display: block;
+  height: 100%;
+  border-radius: inherit;
+  background: var(--done);
+}
+
+.learning-course-percent {
+  font-weight: 700;
+  font-variant-numeric: tabular-nums;
+}
+
+.learning-course-actions {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.5rem 1rem;
+  margin: 1rem 0 0;
+}
+
+.learning-quizzes,
+.report-table {
+  width: 100%;
+  margin-top: 1rem;
+  border-collapse: collapse;
+  font-size: 0.95rem;
+}
+
+.learning-quizzes th,
+.learning-quizzes td,
+.report-table th,
+.report-table td {
+  padding: 0.4rem 0.6rem 0.4rem 0;
+  border-bottom: 1px solid var(--border);
+  text-align: left;
+  font-variant-numeric: tabular-nums;
+}
+
+.learning-quizzes thead th,
+.report-table thead th {
+  color: var(--muted);
+  font-size: 0.85rem;
+}
+
+.learning-quizzes .is-passed {
+  color: var(--done);
+  font-weight: 650;
+}
+
+.learning-course-certificate,
+.learning-certificate {
+  margin: 1rem 0 0;
+}
+
+.learning-certificate {
+  padding: 0.75rem 0;
+  border-bottom: 1px solid var(--border);
+}
+
+.report-question {
+  margin: 0 0 1.5rem;
+}
+
+.report-question-prompt {
+  margin: 0 0 0.25rem;
+  font-size: 1.05rem;
+}
+
+.report-answer {
+  display: grid;
+  grid-template-columns: minmax(0, 1fr) 8rem auto auto;
+  align-items: center;
+  gap: 0.25rem 0.75rem;
+  padding: 0.35rem 0;
+  border-bottom: 1px solid var(--border);
+}
+
+.report-answer .learning-bar {
+  max-width: none;
+}
+
+.report-answer:not(.is-correct) .learning-bar-fill {
+  background: var(--muted);
+}
+
+.report-answer-count {
+  font-variant-numeric: tabular-nums;
+  white-space: nowrap;
+}
+
+.certificate-card {
+  max-width: 40rem;
+  padding: 2rem;
+  border: 2px solid var(--border-strong);
+  border-radius: var(--radius-lg);
+  text-align: center;
+}
+
+.certificate-card .account-actions {
+  justify-content: center;
+  margin-top: 1.5rem;
+}
+
+.certificate-line {
+  margin: 0.5rem 0;
+  color: var(--muted);
+}
+
+.certificate-name,
+.certificate-course {
+  margin: 0.25rem 0;
+  font-size: 1.6rem;
+  font-weight: 700;
+}
+
+.certificate-id {
+  margin-top: 1.25rem;
+  color: var(--muted);
+  font-size: 0.9rem;
+}
+
+.certificate-lookup {
+  max-width: 28rem;
+  margin-top: 1.5rem;
+}
+
+@media (max-width: 40rem) {
+  .report-answer {
+    grid-template-columns: minmax(0, 1fr) auto;
+  }
+
+  .report-answer .learning-bar {
+    grid-column: 1 / -1;
+  }
+}
+
 /* ---------- Copy templates (gallery and form; see docs/THEME.md) ---------- */
 
 .template-cards {
@@ -3024,7 +4481,7 @@ pre {
 
   var auth = {
     api: "/api/auth",
-    /** X-CSRF-Token for every POST and DELETE once signed in (from the session or sign-in answer). */
+    /** X-CSRF-Token for every POST, PUT and DELETE once signed in (from the session or sign-in answer). */
     csrf: null,
     /** GET /session, asked at most once per page. */
     session: null
@@ -3067,18 +4524,26 @@ pre {
     return auth.session;
   }
 
-  /** Calls the auth API with JSON; resolves with `{status, data, response}`, never rejects. */
-  function authRequest(method, path, body, retried) {
+  /**
+   * Calls one of the site's APIs with JSON and the session cookie; resolves with
+   * `{status, data, response}` (status 0 when the network failed), never rejects. Every request
+   * that changes something carries `X-CSRF-Token` once a session is known (docs/AUTH.md); a
+   * `403 csrf_rejected` fetches the current token and tries once more. `headers` adds headers.
+   */
+  function apiRequest(method, url, body, headers, retried) {
     var needsToken = method !== "GET" && !auth.csrf && hasSessionHint();
     return (needsToken ? currentSession() : Promise.resolve())
       .then(function () {
-        var headers = { Accept: "application/json" };
-        if (body !== undefined) headers["Content-Type"] = "application/json";
-        if (method !== "GET" && auth.csrf) headers["X-CSRF-Token"] = auth.csrf;
-        return fetch(auth.api + path, {
+        var sent = { Accept: "application/json" };
+        if (body !== undefined) sent["Content-Type"] = "application/json";
+        if (method !== "GET" && auth.csrf) sent["X-CSRF-Token"] = auth.csrf;
+        for (var name in headers || {}) {
+          if (Object.prototype.hasOwnProperty.call(headers, name)) sent[name] = headers[name];
+        }
+        return fetch(url, {
           method: method,
           credentials: "same-origin",
-          headers: headers,
+          headers: sent,
           body: body === undefined ? undefined : JSON.stringify(body)
         });
       })
@@ -3097,7 +4562,7 @@ pre {
                 auth.csrf = null;
                 auth.session = null;
                 return currentSession().then(function () {
-                  return authRequest(method, path, body, true);
+                  return apiRequest(method, url, body, headers, true);
                 });
               }
               return { status: response.status, data: data, response: response };
@@ -3107,6 +4572,22 @@ pre {
           return { status: 0, data: null, response: null };
         }
       );
+  }
+
+  /** Calls the auth function (`/api/auth` + `path`): see `apiRequest`. */
+  function authRequest(method, path, body) {
+    return apiRequest(method, auth.api + path, body);
+  }
+
+  /** Resolves with the signed-in user; with null when the reader is signed out (no hint cookie,
+      or the session answered 401); with undefined when that could not be told (no auth function,
+      network trouble), in which case a feature leaves the page as it is. */
+  function signedInUser() {
+    if (!hasSessionHint()) return Promise.resolve(null);
+    return currentSession().then(function (reply) {
+      if (reply.status === 200 && reply.data && reply.data.user) return reply.data.user;
+      return reply.status === 401 ? null : undefined;
+    });
   }
 
   /* The header: "Sign in", or the signed-in reader's name linking to the account page. */
@@ -3155,742 +4636,6 @@ pre {
     });
   }
 
-  /* Account pages (layout `account`): forms posted as JSON, answers shown in place. */
-
-  var accountMessages = {
-    offline: "We couldn't reach the server. Check your connection and try again.",
-    unavailable: "Accounts aren't available on this site right now. Please try again later.",
-    failed: "Something went wrong. Please try again.",
-    sending: "Sending…"
-  };
-
-  function queryParam(name) {
-    return typeof URLSearchParams === "function" ? new URLSearchParams(window.location.search).get(name) : null;
-  }
-
-  /** Takes a one-time token (or a message already shown) out of the address, so it is neither
-      kept in history nor shared: the parameter `name`, or the whole query. */
-  function dropQuery(name) {
-    if (!window.history || typeof window.history.replaceState !== "function") return;
-    var query = "";
-    if (name && typeof URLSearchParams === "function") {
-      var params = new URLSearchParams(window.location.search);
-      params.delete(name);
-      query = params.toString() ? "?" + params.toString() : "";
-    }
-    window.history.replaceState(window.history.state, "", window.location.pathname + query + window.location.hash);
-  }
-
-  /** A same-site path (one leading `/`) to go to after signing in, or null. */
-  function safeReturnPath(value) {
-    if (typeof value !== "string" || !/^\/(?![\/\\])/.test(value) || /[\u0000-\u001f\\]/.test(value)) return null;
-    try {
-      var url = new URL(value, window.location.origin);
-      return url.origin === window.location.origin ? url.pathname + url.search + url.hash : null;
-    } catch (error) {
-      return null;
-    }
-  }
-
-  function labelText(field) {
-    var label = field.id ? doc.querySelector('label[for="' + field.id + '"]') : null;
-    var text = label ? label.textContent : field.name;
-    return String(text || "").replace(/\(optional\)/, "").replace(/\s+/g, " ").trim();
-  }
-
-  function describedBy(field, id, add) {
-    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (each) {
-      return each && each !== id;
-    });
-    if (add) ids.push(id);
-    if (ids.length) field.setAttribute("aria-describedby", ids.join(" "));
-    else field.removeAttribute("aria-describedby");
-  }
-
-  /** Marks a field invalid with `message` beside it, or clears the mark when message is empty. */
-  function setFieldError(field, message) {
-    var holder = field.closest(".account-field") || field.parentNode;
-    var error = holder && holder.querySelector("[data-field-error]");
-    if (message) field.setAttribute("aria-invalid", "true");
-    else field.removeAttribute("aria-invalid");
-    if (!error) return;
-    error.textContent = message || "";
-    error.hidden = !message;
-    if (error.id) describedBy(field, error.id, Boolean(message));
-  }
-
-  /** Writes into a live region; `kind` is "success", "error" or anything else for neutral. */
-  function setStatus(status, message, kind) {
-    if (!status) return;
-    status.textContent = message || "";
-    status.classList.toggle("is-success", kind === "success");
-    status.classList.toggle("is-error", kind === "error");
-  }
-
-  function focusStatus(status) {
-    if (!status) return;
-    status.tabIndex = -1;
-    status.focus();
-  }
-
-  /** What went wrong, from a reply that was not a success: `{message, field, code}`. */
-  function replyProblem(reply) {
-    var error = reply.data && reply.data.error;
-    if (reply.status === 0) return { message: accountMessages.offline };
-    if (reply.status === 429) {
-      var retry = reply.response && parseInt(reply.response.headers.get("Retry-After"), 10);
-      return { message: retryMessage(retry), code: "rate_limited" };
-    }
-    if (!error || reply.status === 404 || reply.status === 405 || reply.status === 501 || reply.status >= 502) {
-      return { message: accountMessages.unavailable, code: error && error.code };
-    }
-    return {
-      message: typeof error.message === "string" && error.message ? error.message : accountMessages.failed,
-      field: typeof error.field === "string" ? error.field : null,
-      code: error.code
-    };
-  }
-
-  /** Shows problems: each next to its field and the first in the form's live region; focus goes to
-      the first field at fault, else to the live region. */
-  function showProblems(form, problems) {
-    var status = form.querySelector("[data-account-status]");
-    var first = null;
-    var summary = "";
-    problems.forEach(function (problem) {
-      var field = problem.field && typeof problem.field === "object" ? problem.field : null;
-      if (!field && problem.field) field = form.elements.namedItem(String(problem.field));
-      // A name several fields share (radio buttons) gives a list without focus(): mark none.
-      if (field && (typeof field.focus !== "function" || field.type === "hidden")) field = null;
-      if (field) setFieldError(field, problem.message);
-      if (!first) {
-        first = field || status;
-        // The browser's own words ("Please fill out this field.") need the field's name; the
-        // function's messages are whole sentences.
-        summary = field && problem.field === field ? labelText(field) + ": " + problem.message : problem.message;
-      }
-    });
-    if (problems.length > 1) summary += " (" + problems.length + " fields need attention)";
-    setStatus(status, summary, "error");
-    if (first === status) focusStatus(status);
-    else if (first) first.focus();
-  }
-
-  function clearProblems(form) {
-    var marked = form.querySelectorAll("[aria-invalid]");
-    for (var i = 0; i < marked.length; i++) setFieldError(marked[i], "");
-  }
-
-  function formValues(form) {
-    var values = {};
-    Array.prototype.forEach.call(form.elements, function (field) {
-      if (!field.name) return;
-      if (field.type === "checkbox") values[field.name] = field.checked;
-      else if (field.type === "password") values[field.name] = field.value;
-      else if (field.name === "code") values[field.name] = field.value.replace(/\s+/g, "");
-      else values[field.name] = field.value.trim();
-    });
-    return values;
-  }
-
-  /**
-   * Posts `form` through `send(values)` once the browser's own checks and `check(values)` (a
-   * problem `{field, message}` or null, when given) pass. A 2xx reply goes to
-   * `done(reply, values, form)`; any other is shown in the form and handed to
-   * `failed(reply, problem)` when given. The field marked is the function's `error.field`, else
-   * `fallbackField` for a refused secret or value (401, 422), so the reader lands where to retype.
-   */
-  function accountForm(form, options) {
-    if (!form) return;
-    var button = form.querySelector("button[type=submit]");
-    var status = form.querySelector("[data-account-status]");
-    var busy = false;
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      if (busy) return;
-      clearProblems(form);
-      var invalid = [];
-      Array.prototype.forEach.call(form.elements, function (field) {
-        if (field.name && typeof field.checkValidity === "function" && !field.checkValidity()) {
-          invalid.push({ field: field, message: field.validationMessage || "Please fill in this field." });
-        }
-      });
-      if (invalid.length) return showProblems(form, invalid);
-      var values = formValues(form);
-      var problem = options.check ? options.check(values) : null;
-      if (problem) return showProblems(form, [problem]);
-      busy = true;
-      // aria-disabled rather than disabled: a disabled button drops keyboard focus mid-send.
-      if (button) button.setAttribute("aria-disabled", "true");
-      form.setAttribute("aria-busy", "true");
-      setStatus(status, accountMessages.sending);
-      options.send(values).then(function (reply) {
-        busy = false;
-        if (button) button.removeAttribute("aria-disabled");
-        form.removeAttribute("aria-busy");
-        guard(function () {
-          if (reply.status >= 200 && reply.status < 300) {
-            setStatus(status, "");
-            options.done(reply, values, form);
-            return;
-          }
-          var problem = replyProblem(reply);
-          if (!problem.field && options.fallbackField && (reply.status === 401 || reply.status === 422)
-            && problem.code !== "not_signed_in") {
-            problem.field = options.fallbackField;
-          }
-          showProblems(form, [problem]);
-          if (options.failed) options.failed(reply, problem);
-        });
-      });
-    });
-    function clearMark(event) {
-      var target = event.target;
-      if (target && target.hasAttribute && target.hasAttribute("aria-invalid")) setFieldError(target, "");
-    }
-    form.addEventListener("input", clearMark);
-    form.addEventListener("change", clearMark);
-  }
-
-  function providerLinks(root, returnTo, verb) {
-    var box = root.querySelector("[data-account-providers]");
-    var list = box && box.querySelector("[data-account-provider-list]");
-    if (!list) return;
-    authRequest("GET", "/providers").then(function (reply) {
-      guard(function () {
-        var providers = reply.status === 200 && reply.data && Array.isArray(reply.data.providers) ? reply.data.providers : [];
-        list.textContent = "";
-        providers.forEach(function (provider) {
-          var start = null;
-          try {
-            start = new URL(String(provider.start_url), window.location.origin);
-          } catch (error) {
-            return;
-          }
-          if (start.origin !== window.location.origin || !provider.name) return;
-          start.searchParams.set("return_to", returnTo);
-          var link = make("a", "button account-provider", verb + " " + provider.name);
-          link.href = start.pathname + start.search;
-          if (provider.id) link.setAttribute("data-provider", String(provider.id));
-          var item = make("li");
-          item.appendChild(link);
-          list.appendChild(item);
-        });
-        box.hidden = !list.children.length;
-      });
-    });
-  }
-
-  /** Why a provider sign-in came back to the sign-in page (`?error=` from the auth function's callback). */
-  var providerErrors = {
-    provider_cancelled: "Signing in with the provider was cancelled.",
-    provider_unavailable: "That sign-in provider cannot be reached right now. Try again later, or use your email and password.",
-    provider_linked_elsewhere: "That provider account is already connected to another account here.",
-    provider_email_unverified: "The provider has not confirmed your email address. Confirm it there, or sign in with your email and password.",
-    account_disabled: "This account is disabled.",
-    other: "Signing in with the provider did not work. Please try again."
-  };
-
-  function accountSignIn(root, page) {
-    var returnTo = safeReturnPath(queryParam("return_to"));
-    if (!returnTo || returnTo.indexOf(page.signin) === 0) returnTo = page.home;
-    var form = root.querySelector('[data-account-form="signin"]');
-    var second = root.querySelector('[data-account-form="signin-2fa"]');
-    var resend = root.querySelector('[data-account-form="resend"]');
-    var challenge = null;
-    var email = "";
-    providerLinks(root, returnTo, "Continue with");
-    var providerError = queryParam("error");
-    if (providerError && form) {
-      var known = Object.prototype.hasOwnProperty.call(providerErrors, providerError);
-      showProblems(form, [{ message: providerErrors[known ? providerError : "other"] }]);
-      dropQuery("error");
-    }
-
-    function signedIn(status) {
-      setStatus(status, "Signed in. Taking you on…", "success");
-      window.location.assign(returnTo);
-    }
-
-    accountForm(form, {
-      fallbackField: "password",
-      send: function (values) {
-        email = values.email;
-        if (resend) resend.hidden = true;
-        return authRequest("POST", "/signin", { email: values.email, password: values.password });
-      },
-      done: function (reply) {
-        var data = reply.data || {};
-        if (data.two_factor_required && data.challenge && second) {
-          challenge = data.challenge;
-          form.hidden = true;
-          second.hidden = false;
-          setStatus(second.querySelector("[data-account-status]"), "Password accepted. Enter the code from your authenticator app.");
-          second.elements.namedItem("code").focus();
-        } else if (data.user) {
-          signedIn(form.querySelector("[data-account-status]"));
-        } else {
-          showProblems(form, [{ message: accountMessages.failed }]);
-        }
-      },
-      failed: function (reply, problem) {
-        if (problem.code === "email_not_verified" && resend) resend.hidden = false;
-      }
-    });
-    accountForm(second, {
-      fallbackField: "code",
-      send: function (values) {
-        return authRequest("POST", "/signin/2fa", { challenge: challenge, code: values.code });
-      },
-      done: function (reply, values, form) {
-        if (reply.data && reply.data.user) signedIn(form.querySelector("[data-account-status]"));
-        else showProblems(form, [{ message: accountMessages.failed }]);
-      },
-      failed: function (reply, problem) {
-        // The password step expired: ask for it again, saying why.
-        if (problem.code === "invalid_challenge") backToPassword(problem.message);
-      }
-    });
-    function backToPassword(message) {
-      challenge = null;
-      second.hidden = true;
-      second.reset();
-      clearProblems(second);
-      form.hidden = false;
-      if (message) showProblems(form, [{ field: "password", message: message }]);
-      else form.elements.namedItem("password").focus();
-    }
-    var restart = second && second.querySelector("[data-account-restart]");
-    if (restart) {
-      restart.addEventListener("click", function (event) {
-        event.preventDefault();
-        backToPassword(null);
-      });
-    }
-    accountForm(resend, {
-      send: function () {
-        return authRequest("POST", "/verify/resend", { email: email });
-      },
-      done: function (reply, values, form) {
-        var status = form.querySelector("[data-account-status]");
-        setStatus(status, (reply.data && reply.data.message) || "We sent a new link. Check your inbox.", "success");
-        focusStatus(status);
-      }
-    });
-  }
-
-  function accountSignUp(root) {
-    var form = root.querySelector('[data-account-form="signup"]');
-    accountForm(form, {
-      send: function (values) {
-        var body = { email: values.email, password: values.password };
-        if (values.name) body.name = values.name;
-        return authRequest("POST", "/signup", body);
-      },
-      done: function (reply, values) {
-        var status = form.querySelector("[data-account-status]");
-        form.reset();
-        Array.prototype.forEach.call(form.querySelectorAll(".account-field, .account-actions"), function (part) {
-          part.hidden = true;
-        });
-        setStatus(status, (reply.data && reply.data.message) ||
-          "Check your inbox: we sent a link to " + values.email + " to confirm your address.", "success");
-        focusStatus(status);
-      }
-    });
-  }
-
-  function accountVerify(root, page) {
-    var status = root.querySelector("[data-account-page-status]");
-    var resend = root.querySelector('[data-account-form="resend"]');
-    var next = root.querySelector("[data-account-verified]");
-    var token = queryParam("token");
-    dropQuery();
-    accountForm(resend, {
-      send: function (values) {
-        return authRequest("POST", "/verify/resend", { email: values.email });
-      },
-      done: function (reply, values, form) {
-        var formStatus = form.querySelector("[data-account-status]");
-        setStatus(formStatus, (reply.data && reply.data.message) || "We sent a new link. Check your inbox.", "success");
-        focusStatus(formStatus);
-      }
-    });
-    if (!token) {
-      setStatus(status, "This page confirms your email address with the link we emailed you, and this link has no token.", "error");
-      if (resend) resend.hidden = false;
-      return;
-    }
-    setStatus(status, "Confirming your email address…");
-    authRequest("POST", "/verify", { token: token }).then(function (reply) {
-      guard(function () {
-        if (reply.status === 200) {
-          setStatus(status, (reply.data && reply.data.message) || "Your email address is confirmed. You can sign in now.", "success");
-          if (next) next.hidden = false;
-        } else {
-          var problem = replyProblem(reply);
-          setStatus(status, problem.code === "invalid_token"
-            ? problem.message + " Ask for a new link below."
-            : problem.message, "error");
-          if (resend && problem.code === "invalid_token") resend.hidden = false;
-        }
-        focusStatus(status);
-      });
-    });
-  }
-
-  function accountReset(root) {
-    var status = root.querySelector("[data-account-page-status]");
-    var forgot = root.querySelector('[data-account-form="forgot"]');
-    var reset = root.querySelector('[data-account-form="reset"]');
-    var done = root.querySelector("[data-account-reset-done]");
-    var token = queryParam("token");
-    dropQuery();
-    accountForm(forgot, {
-      send: function (values) {
-        return authRequest("POST", "/password/forgot", { email: values.email });
-      },
-      done: function (reply, values, form) {
-        form.hidden = true;
-        setStatus(status, (reply.data && reply.data.message) ||
-          "If " + values.email + " has an account, we sent it a link to choose a new password.", "success");
-        focusStatus(status);
-      }
-    });
-    accountForm(reset, {
-      fallbackField: "new_password",
-      send: function (values) {
-        return authRequest("POST", "/password/reset", { token: token, new_password: values.new_password });
-      },
-      done: function (reply, values, form) {
-        form.hidden = true;
-        signedOutLocally();
-        setStatus(status, (reply.data && reply.data.message) || "Your password is changed. Sign in with it now.", "success");
-        if (done) done.hidden = false;
-        focusStatus(status);
-      },
-      failed: function (reply, problem) {
-        if (problem.code !== "invalid_token") return;
-        reset.hidden = true;
-        setStatus(status, problem.message + " Ask for a new link below.", "error");
-        if (forgot) forgot.hidden = false;
-        focusStatus(status);
-      }
-    });
-    if (token && reset) reset.hidden = false;
-    else if (forgot) forgot.hidden = false;
-  }
-
-  /** A time from the API (Unix seconds, or an ISO 8601 string) as the reader's locale writes it. */
-  function readableDate(value, withTime) {
-    var seconds = typeof value === "number" ? value : /^\d+(\.\d+)?$/.test(String(value || "")) ? Number(value) : NaN;
-    var date = !isNaN(seconds) ? new Date(seconds * 1000) : value ? new Date(value) : null;
-    if (!date || isNaN(date.getTime())) return value ? String(value) : "";
-    var options = withTime
-      ? { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" }
-      : { year: "numeric", month: "long", day: "numeric" };
-    try {
-      return date.toLocaleString(doc.documentElement.lang || undefined, options);
-    } catch (error) {
-      return date.toISOString();
-    }
-  }
-
-  /** "Firefox on Windows" from a user agent string, or the string itself when it says nothing known. */
-  function deviceName(agent) {
-    var text = String(agent || "");
-    var browser = /Edg\//.test(text) ? "Edge" : /Firefox\//.test(text) ? "Firefox"
-      : /Chrom(e|ium)\//.test(text) ? "Chrome" : /Safari\//.test(text) ? "Safari" : "";
-    var system = /Android/.test(text) ? "Android" : /iPhone|iPad/.test(text) ? "iOS"
-      : /Windows/.test(text) ? "Windows" : /Mac OS X|Macintosh/.test(text) ? "macOS" : /Linux/.test(text) ? "Linux" : "";
-    if (browser && system) return browser + " on " + system;
-    return browser || system || text.slice(0, 60) || "Unknown device";
-  }
-
-  function accountHome(root, page) {
-    var status = root.querySelector("[data-account-page-status]");
-    var sections = root.querySelector("[data-account-signed-in]");
-    var signedOutPanel = root.querySelector("[data-account-signed-out]");
-    var user = null;
-
-    function showUser(value) {
-      user = value || user;
-      if (!user) return;
-      var fields = root.querySelectorAll("[data-account-user]");
-      for (var i = 0; i < fields.length; i++) {
-        var key = fields[i].getAttribute("data-account-user");
-        var text = key === "created_at" ? readableDate(user.created_at)
-          : key === "two_factor" ? (user.two_factor ? "On" : "Off")
-          : key === "email" ? String(user.email || "") + (user.email_verified === false ? " (not confirmed yet)" : "")
-          : String(user[key] || "—");
-        fields[i].textContent = text;
-      }
-      showHeaderUser(user);
-    }
-
-    function leave(message) {
-      signedOutLocally();
-      sections.hidden = true;
-      if (signedOutPanel) signedOutPanel.hidden = false;
-      setStatus(status, message, "success");
-      focusStatus(status);
-    }
-
-    /* Sessions */
-    var sessionList = root.querySelector("[data-account-sessions]");
-    var sessionStatus = root.querySelector("[data-account-sessions-status]");
-    var sessionsTitle = doc.getElementById("account-sessions-title");
-
-    function signOut() {
-      return authRequest("POST", "/signout").then(function (reply) {
-        if (reply.status === 204 || reply.status === 200 || reply.status === 401) leave("You have signed out.");
-        else setStatus(sessionStatus, replyProblem(reply).message, "error");
-      });
-    }
-
-    function loadSessions() {
-      authRequest("GET", "/sessions").then(function (reply) {
-        guard(function () {
-          sessionList.textContent = "";
-          var sessions = reply.status === 200 && reply.data && Array.isArray(reply.data.sessions) ? reply.data.sessions : null;
-          if (!sessions) return setStatus(sessionStatus, replyProblem(reply).message, "error");
-          sessions.forEach(function (session) {
-            var device = deviceName(session.user_agent);
-            var item = make("li", "account-session");
-            var text = make("div", "account-session-text");
-            text.appendChild(make("span", "account-session-device", device));
-            if (session.current) text.appendChild(make("span", "badge account-session-current", "This browser"));
-            var details = [];
-            if (session.ip) details.push(String(session.ip));
-            if (session.last_seen_at) details.push("last active " + readableDate(session.last_seen_at, true));
-            if (session.created_at) details.push("signed in " + readableDate(session.created_at));
-            text.appendChild(make("span", "account-session-meta", details.join(" · ")));
-            item.appendChild(text);
-            var button = make("button", "button account-session-signout", "Sign out");
-            button.type = "button";
-            button.appendChild(make("span", "visually-hidden", session.current ? " of this browser" : " of " + device));
-            button.addEventListener("click", function () {
-              if (button.getAttribute("aria-disabled") === "true") return;
-              if (session.current) return signOut();
-              button.setAttribute("aria-disabled", "true");
-              authRequest("DELETE", "/sessions/" + encodeURIComponent(session.id)).then(function (reply) {
-                button.removeAttribute("aria-disabled");
-                if (reply.status === 204 || reply.status === 200 || reply.status === 404) {
-                  item.parentNode.removeChild(item);
-                  setStatus(sessionStatus, "Signed out of " + device + ".", "success");
-                  if (sessionsTitle) sessionsTitle.focus();
-                } else {
-                  setStatus(sessionStatus, replyProblem(reply).message, "error");
-                }
-              });
-            });
-            item.appendChild(button);
-            sessionList.appendChild(item);
-          });
-        });
-      });
-    }
-
-    /* Two-step verification: off → setup → codes → on */
-    function twoFactor(state) {
-      var parts = root.querySelectorAll("[data-account-2fa]");
-      var shown = null;
-      for (var i = 0; i < parts.length; i++) {
-        parts[i].hidden = parts[i].getAttribute("data-account-2fa") !== state;
-        if (!parts[i].hidden) shown = parts[i];
-      }
-      var heading = shown && shown.querySelector("[data-account-focus]");
-      return heading;
-    }
-
-    accountForm(root.querySelector('[data-account-form="2fa-setup"]'), {
-      fallbackField: "password",
-      send: function (values) {
-        return authRequest("POST", "/2fa/setup", { password: values.password });
-      },
-      done: function (reply, values, form) {
-        var data = reply.data || {};
-        form.reset();
-        root.querySelector("[data-account-otpauth]").textContent = String(data.otpauth_uri || "");
-        root.querySelector("[data-account-key]").textContent = String(data.secret || "")
-          .replace(/\s+/g, "")
-          .replace(/(.{4})(?=.)/g, "$1 ");
-        var heading = twoFactor("setup");
-        if (heading) heading.focus();
-      }
-    });
-    accountForm(root.querySelector('[data-account-form="2fa-enable"]'), {
-      fallbackField: "code",
-      send: function (values) {
-        return authRequest("POST", "/2fa/enable", { code: values.code });
-      },
-      done: function (reply, values, form) {
-        form.reset();
-        var list = root.querySelector("[data-account-recovery-codes]");
-        list.textContent = "";
-        var codes = reply.data && Array.isArray(reply.data.recovery_codes) ? reply.data.recovery_codes : [];
-        codes.forEach(function (code) {
-          var item = make("li");
-          item.appendChild(make("code", "", String(code)));
-          list.appendChild(item);
-        });
-        root.querySelector("[data-account-otpauth]").textContent = "";
-        root.querySelector("[data-account-key]").textContent = "";
-        user.two_factor = true;
-        // The function rotated this session and ended the others.
-        showUser(reply.data && reply.data.user);
-        loadSessions();
-        var heading = twoFactor("codes");
-        if (heading) heading.focus();
-      }
-    });
-    var saved = root.querySelector("[data-account-codes-saved]");
-    if (saved) {
-      saved.addEventListener("click", function () {
-        // Shown once: take them out of the page as well.
-        root.querySelector("[data-account-recovery-codes]").textContent = "";
-        twoFactor("on");
-        var title = doc.getElementById("account-2fa-title");
-        if (title) {
-          title.tabIndex = -1;
-          title.focus();
-        }
-      });
-    }
-    accountForm(root.querySelector('[data-account-form="2fa-disable"]'), {
-      fallbackField: "password",
-      send: function (values) {
-        return authRequest("POST", "/2fa/disable", { password: values.password });
-      },
-      done: function (reply, values, form) {
-        form.reset();
-        user.two_factor = false;
-        showUser(reply.data && reply.data.user);
-        twoFactor("off");
-        var status = root.querySelector('[data-account-2fa="off"] [data-account-status]');
-        setStatus(status, "Two-step verification is off.", "success");
-        focusStatus(status);
-      }
-    });
-
-    /* Password */
-    accountForm(root.querySelector('[data-account-form="password"]'), {
-      fallbackField: "current_password",
-      send: function (values) {
-        return authRequest("POST", "/password", { current_password: values.current_password, new_password: values.new_password });
-      },
-      done: function (reply, values, form) {
-        form.reset();
-        showUser(reply.data && reply.data.user);
-        var status = form.querySelector("[data-account-status]");
-        setStatus(status, "Your password is changed. Your other devices were signed out.", "success");
-        focusStatus(status);
-        loadSessions();
-      }
-    });
-
-    /* Download my data */
-    var exportButton = root.querySelector("[data-account-export]");
-    var exportStatus = root.querySelector("[data-account-export-status]");
-    if (exportButton) {
-      exportButton.addEventListener("click", function () {
-        if (exportButton.getAttribute("aria-disabled") === "true") return;
-        exportButton.setAttribute("aria-disabled", "true");
-        setStatus(exportStatus, "Preparing your data…");
-        fetch(auth.api + "/export", { credentials: "same-origin", headers: { Accept: "application/json" } })
-          .then(function (response) {
-            if (response.status !== 200) {
-              return response.json().catch(function () { return null; }).then(function (data) {
-                throw replyProblem({ status: response.status, data: data, response: response });
-              });
-            }
-            var disposition = response.headers.get("Content-Disposition") || "";
-            var named = /filename="?([^";]+)"?/.exec(disposition);
-            return response.blob().then(function (blob) {
-              var name = named ? named[1] : "account-data.json";
-              var link = make("a");
-              link.href = URL.createObjectURL(blob);
-              link.download = name;
-              link.hidden = true;
-              doc.body.appendChild(link);
-              link.click();
-              doc.body.removeChild(link);
-              setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-              setStatus(exportStatus, "Your data was saved as " + name + ".", "success");
-            });
-          })
-          .catch(function (problem) {
-            // A fetch that failed is an Error (offline); a refused one is a problem from replyProblem.
-            var message = problem && !(problem instanceof Error) ? problem.message : accountMessages.offline;
-            setStatus(exportStatus, message || accountMessages.failed, "error");
-          })
-          .then(function () {
-            exportButton.removeAttribute("aria-disabled");
-          });
-      });
-    }
-
-    /* Delete my account: the typed address confirms it (and is what the function checks for an
-       account without a password); the password, when the account has one. */
-    accountForm(root.querySelector('[data-account-form="delete"]'), {
-      fallbackField: "password",
-      check: function (values) {
-        var typed = String(values.confirm || "").toLowerCase();
-        if (user && user.email && typed !== String(user.email).toLowerCase()) {
-          return { field: "confirm", message: "Type " + user.email + ", the address of this account." };
-        }
-        return null;
-      },
-      send: function (values) {
-        var body = { confirm: values.confirm };
-        if (values.password) body.password = values.password;
-        return authRequest("DELETE", "/account", body);
-      },
-      done: function () {
-        leave("Your account has been deleted. Thank you for having been with us.");
-        if (signedOutPanel) signedOutPanel.hidden = true;
-      }
-    });
-
-    var signOutButton = root.querySelector("[data-account-signout]");
-    if (signOutButton) signOutButton.addEventListener("click", signOut);
-
-    setStatus(status, "Loading your account…");
-    currentSession().then(function (reply) {
-      guard(function () {
-        if (reply.status === 401) {
-          window.location.replace(page.signin + "?return_to=" + encodeURIComponent(window.location.pathname).replace(/%2F/g, "/"));
-          return;
-        }
-        if (reply.status !== 200 || !reply.data || !reply.data.user) {
-          setStatus(status, replyProblem(reply).message, "error");
-          return;
-        }
-        setStatus(status, "");
-        showUser(reply.data.user);
-        twoFactor(reply.data.user.two_factor ? "on" : "off");
-        sections.hidden = false;
-        loadSessions();
-        providerLinks(root, page.home, "Connect");
-      });
-    });
-  }
-
-  function setUpAccountPages() {
-    var root = doc.querySelector("[data-account-view]");
-    if (!root || typeof fetch !== "function" || typeof Promise === "undefined") return;
-    auth.api = root.getAttribute("data-account-api") || auth.api;
-    var page = {
-      home: root.getAttribute("data-account-home") || "/account/",
-      signin: root.getAttribute("data-account-signin") || "/account/signin/"
-    };
-    var ready = root.querySelector("[data-account-ready]");
-    if (ready) ready.hidden = false;
-    var views = { signin: accountSignIn, signup: accountSignUp, verify: accountVerify, reset: accountReset, home: accountHome };
-    var view = views[root.getAttribute("data-account-view")];
-    if (view) view(root, page);
-  }
-
   /* ---------- Course sidebar ---------- */
 
   function setUpCourseNav() {
@@ -3911,42 +4656,246 @@ pre {
     }
   }
 
-  /* ---------- Progress ---------- */
+  /* ---------- Progress (the progress function: functions/openapi.json, `/api/progress`) ---------- */
 
+  var progress = {
+    api: "/api/progress",
+    messages: {
+      saving: "Saving…",
+      done: "You have completed this lesson.",
+      failed: "Your progress could not be saved. Please try again.",
+      offline: "We couldn't reach the server. Check your connection and try again.",
+      finished: "You have finished the course. "
+    }
+  };
+
+  /** A lesson's URL in the progress API: the lesson id holds `/`, and is sent as ONE segment. */
+  function lessonURL(lessonId) {
+    return progress.api + "/lessons/" + encodeURIComponent(lessonId);
+  }
+
+  /** The sign-in page, coming back to this one afterwards. */
+  function signInURL() {
+    var slot = doc.querySelector("[data-lectern-account]");
+    var account = (slot && slot.getAttribute("data-account-url")) || "/account/";
+    return account + "signin/?return_to=" + encodeURIComponent(window.location.pathname).replace(/%2F/g, "/");
+  }
+
+  /** "Sign in to save progress and check answers", with the link: the whole of what a signed-out
+      reader is told; the page reads as it always did. */
+  function fillSignInNote(element) {
+    element.textContent = "";
+    var link = make("a", null, "Sign in");
+    link.href = signInURL();
+    element.appendChild(link);
+    element.appendChild(doc.createTextNode(" to save progress and check answers."));
+    return element;
+  }
+
+  /** The site path of a certificate's verification page (the API gives an absolute URL made from
+      the configured site address; the path keeps the reader on this host). */
+  function certificatePath(certificate) {
+    try {
+      return new URL(String(certificate.url), window.location.href).pathname;
+    } catch (error) {
+      return "/certificates/" + encodeURIComponent(String(certificate.id)) + "/";
+    }
+  }
+
+  /** Writes "You have finished the course. View your certificate" into `element`. */
+  function showCertificateLink(element, certificate) {
+    element.appendChild(doc.createTextNode(progress.messages.finished));
+    var link = make("a", "certificate-link", "View your certificate");
+    link.href = certificatePath(certificate);
+    link.setAttribute("data-lectern-certificate-link", "");
+    element.appendChild(link);
+  }
+
+  /** What to say when a progress call failed: the function's own message when it gave one. */
+  function progressProblem(reply) {
+    if (reply.status === 0) return progress.messages.offline;
+    var error = reply.data && reply.data.error;
+    if (error && typeof error.message === "string" && error.message && reply.status < 500 && reply.status !== 404) {
+      return error.message;
+    }
+    return progress.messages.failed;
+  }
+
+  /** Ticks (or unticks) a lesson wherever the page lists it: `data-lesson-id` on sidebar and
+      syllabus entries, and on the lesson itself. */
+  function markCompleted(lessonId, done) {
+    var elements = doc.querySelectorAll("[data-lesson-id]");
+    for (var i = 0; i < elements.length; i++) {
+      var element = elements[i];
+      if (element.getAttribute("data-lesson-id") !== lessonId) continue;
+      var label = element.tagName === "A" ? element : element.querySelector(".lesson-item-title");
+      var note = element.querySelector("[data-lectern-completed]");
+      element.classList.toggle("is-complete", done);
+      if (done && !note && label && element.tagName !== "ARTICLE") {
+        note = make("span", "visually-hidden", " (completed)");
+        note.setAttribute("data-lectern-completed", "");
+        label.appendChild(note);
+      } else if (!done && note) {
+        note.parentNode.removeChild(note);
+      }
+    }
+  }
+
+  /** The course's progress (`GET /api/progress/courses/{course}`) on its pages: ticks, the
+      summary and "Continue where you left off" on the course page. */
+  function showCourseProgress(data) {
+    var lessons = data.lessons && typeof data.lessons === "object" ? data.lessons : {};
+    Object.keys(lessons).forEach(function (id) {
+      if (lessons[id] && lessons[id].completed === true) markCompleted(id, true);
+    });
+    var completed = Number(data.completed) || 0;
+    var total = Number(data.total) || 0;
+    var summary = doc.querySelector("[data-lectern-progress]");
+    if (summary && total > 0 && completed > 0) {
+      var percent = typeof data.percent === "number" ? data.percent : Math.floor((completed * 100) / total);
+      summary.textContent = "You have completed " + completed + " of " + total + " lessons (" + percent + "%).";
+      summary.hidden = false;
+    }
+    var resume = doc.querySelector("[data-lectern-continue]");
+    var next = data["continue"];
+    var link = resume && resume.querySelector("a");
+    if (!link || !next || typeof next.url !== "string") return;
+    var start = doc.querySelector("[data-lectern-start]");
+    // Someone who has not started yet has nowhere to continue from: "Start the course" says it.
+    if (completed === 0 && start && start.getAttribute("href") === next.url) return;
+    link.href = next.url;
+    var title = resume.querySelector("[data-lectern-continue-title]");
+    if (title) title.textContent = String(next.title || "");
+    resume.hidden = false;
+  }
+
+  /** "Complete and continue" (or "Mark complete" on a course's last lesson) and its undo. */
+  function lessonControls(panel, lessonId, course) {
+    var box = panel.querySelector("[data-lesson-progress-signed-in]");
+    var complete = panel.querySelector("[data-lesson-complete]");
+    var undo = panel.querySelector("[data-lesson-incomplete]");
+    var status = panel.querySelector("[data-lesson-progress-status]");
+    var entry = course.lessons && course.lessons[lessonId];
+    if (!box || !complete || !entry) return;
+    var busy = false;
+
+    function show(done, message) {
+      complete.hidden = done;
+      if (undo) undo.hidden = !done;
+      if (status) status.textContent = message === undefined ? (done ? progress.messages.done : "") : message;
+    }
+
+    function send(done, button) {
+      if (busy) return;
+      busy = true;
+      // aria-disabled rather than disabled: a disabled button drops keyboard focus mid-send.
+      button.setAttribute("aria-disabled", "true");
+      if (status) status.textContent = progress.messages.saving;
+      apiRequest("PUT", lessonURL(lessonId), { completed: done }).then(function (reply) {
+        busy = false;
+        button.removeAttribute("aria-disabled");
+        guard(function () {
+          if (reply.status === 401) {
+            show(false, "");
+            if (status) fillSignInNote(status);
+            return;
+          }
+          if (reply.status !== 200 || !reply.data) {
+            if (status) status.textContent = progressProblem(reply);
+            return;
+          }
+          var answer = reply.data;
+          markCompleted(lessonId, done);
+          if (done && answer.certificate && answer.certificate.id) {
+            show(true, "");
+            if (status) {
+              showCertificateLink(status, answer.certificate);
+              status.querySelector("[data-lectern-certificate-link]").focus();
+            }
+            return;
+          }
+          if (done && complete.hasAttribute("data-lesson-continue") && answer.next && typeof answer.next.url === "string") {
+            window.location.assign(answer.next.url);
+            return;
+          }
+          show(done);
+          if (done && answer.next && typeof answer.next.url === "string" && status) {
+            status.appendChild(doc.createTextNode(" Next: "));
+            var next = make("a", null, String(answer.next.title || "the next lesson"));
+            next.href = answer.next.url;
+            status.appendChild(next);
+          }
+          // The focused button was just hidden: keep the reader's place on its replacement.
+          var replacement = done ? undo : complete;
+          if (replacement) replacement.focus();
+        });
+      });
+    }
+
+    complete.addEventListener("click", function () {
+      send(true, complete);
+    });
+    if (undo) {
+      undo.addEventListener("click", function () {
+        send(false, undo);
+      });
+    }
+    show(entry.completed === true);
+    box.hidden = false;
+    panel.hidden = false;
+  }
+
+  /** On a course's pages, for a signed-in reader: ticks, progress, the lesson's buttons, and the
+      visit that "continue where you left off" uses. A signed-out reader gets a quiet note. */
   function setUpProgress() {
     var holder = doc.querySelector("body[data-course-id], main[data-course-id]");
     var courseId = holder && holder.getAttribute("data-course-id");
-    if (!courseId) return;
-    var request = getJSON("/api/progress/courses/" + encodeURIComponent(courseId));
-    if (!request) return;
-    request.then(function (data) {
+    if (!courseId || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    var article = doc.querySelector("article[data-lesson-id]");
+    var lessonId = article && article.getAttribute("data-lesson-id");
+    var panel = doc.querySelector("[data-lesson-progress]");
+    signedInUser().then(function (user) {
       guard(function () {
-        if (!data || !Array.isArray(data.completed)) return;
-        var done = {};
-        data.completed.forEach(function (id) {
-          done[String(id)] = true;
-        });
-        var elements = doc.querySelectorAll("[data-lesson-id]");
-        var syllabus = {};
-        for (var i = 0; i < elements.length; i++) {
-          var element = elements[i];
-          var id = element.getAttribute("data-lesson-id");
-          var isDone = Object.prototype.hasOwnProperty.call(done, id);
-          if (element.closest(".syllabus")) syllabus[id] = isDone;
-          if (!isDone || element.classList.contains("is-complete")) continue;
-          element.classList.add("is-complete");
-          var label = element.tagName === "A" ? element : element.querySelector(".lesson-item-title");
-          if (label) label.appendChild(make("span", "visually-hidden", " (completed)"));
+        if (user === null) {
+          var note = panel && panel.querySelector("[data-lesson-progress-signed-out]");
+          if (note) {
+            fillSignInNote(note).hidden = false;
+            panel.hidden = false;
+          }
+          return;
         }
-        var ids = Object.keys(syllabus);
-        var total = ids.length;
-        var complete = ids.filter(function (key) {
-          return syllabus[key];
-        }).length;
-        var summary = doc.querySelector("[data-lectern-progress]");
-        if (summary && total > 0 && complete > 0) {
-          summary.textContent = "You have completed " + complete + " of " + total + " lessons.";
-          summary.hidden = false;
+        if (!user) return;
+        if (lessonId) apiRequest("POST", lessonURL(lessonId) + "/visit");
+        apiRequest("GET", progress.api + "/courses/" + encodeURIComponent(courseId)).then(function (reply) {
+          guard(function () {
+            if (reply.status !== 200 || !reply.data) return;
+            showCourseProgress(reply.data);
+            if (panel && lessonId) lessonControls(panel, lessonId, reply.data);
+          });
+        });
+      });
+    });
+  }
+
+  /** On a teaser: why the lesson is closed to this reader, from the access check the router
+      asked too (401/402/403 with `{"error":{"message"}}`); any other answer leaves it hidden.
+      A signed-in reader is not asked to sign in (`[data-locked-signin]` is hidden). */
+  function setUpAccessReason() {
+    var reason = doc.querySelector("[data-access-reason]");
+    if (!reason || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    signedInUser().then(function (user) {
+      if (!user) return;
+      Array.prototype.forEach.call(doc.querySelectorAll("[data-locked-signin]"), function (element) {
+        element.hidden = true;
+      });
+    });
+    apiRequest("GET", "/api/access/check", undefined, { "X-Original-URI": window.location.pathname }).then(function (reply) {
+      guard(function () {
+        var error = reply.data && reply.data.error;
+        if ((reply.status === 401 || reply.status === 402 || reply.status === 403)
+          && error && typeof error.message === "string" && error.message) {
+          reason.textContent = error.message;
+          reason.hidden = false;
         }
       });
     });
@@ -4174,97 +5123,335 @@ pre {
     showLeadResultFromURL(forms);
   }
 
-  /* ---------- Quizzes ---------- */
+  /* ---------- Quizzes (graded by the progress function; no answer is ever in the page) ---------- */
 
-  /** The answers in a quiz form, keyed by question id (the contract of the progress API). */
-  function quizAnswers(form) {
-    var answers = {};
-    var questions = form.querySelectorAll("[data-question]");
-    for (var i = 0; i < questions.length; i++) {
-      var question = questions[i];
-      var id = question.getAttribute("data-question");
-      var type = question.getAttribute("data-type");
-      if (type === "ordering") {
-        var order = [];
-        var selects = question.querySelectorAll("select[data-item]");
-        for (var j = 0; j < selects.length; j++) {
-          order.push({ item: selects[j].getAttribute("data-item"), position: Number(selects[j].value) || 0 });
-        }
-        order.sort(function (a, b) { return a.position - b.position; });
-        answers[id] = order.map(function (entry) { return entry.item; });
-      } else if (type === "tracing") {
-        var choice = question.querySelector("input[type=radio]:checked");
-        var output = question.querySelector("textarea");
-        var lineInput = question.querySelector("input[type=text]");
-        answers[id] = {
-          compiles: choice ? choice.value === "compiles" : null,
-          output: output ? output.value : "",
-          line: lineInput && lineInput.value ? Number(lineInput.value) : null
-        };
-      } else if (type === "short" || type === "numeric") {
-        var input = question.querySelector("input");
-        answers[id] = input ? input.value : "";
-      } else {
-        var checked = question.querySelectorAll("input:checked");
-        answers[id] = Array.prototype.map.call(checked, function (box) { return box.value; });
-      }
-    }
-    return answers;
+  var quizMessages = {
+    checking: "Checking…",
+    unanswered: "Answer this question first.",
+    unansweredStatus: "Some questions have no answer yet.",
+    unavailable: "Quiz checking is not available on this site yet; nothing was sent.",
+    offline: "We couldn't reach the server. Check your connection and try again.",
+    retryWrong: "Retry only what I got wrong",
+    retryAll: "Answer every question again",
+    checkAll: "Check answers",
+    checkWrong: "Check these answers",
+    wrongMode: "Change the answers you got wrong, then check them again. The others keep their marks."
+  };
+
+  /** `data-quiz` is `LESSON-ID/QUIZ-ID`, and lesson ids hold `/`: split at the last one. The
+      lesson id is sent as ONE percent-encoded segment (docs/THEME.md). */
+  function quizURL(key) {
+    var cut = key.lastIndexOf("/");
+    return progress.api + "/quizzes/" + encodeURIComponent(key.slice(0, cut)) + "/" + encodeURIComponent(key.slice(cut + 1));
   }
 
+  /** A key for one submission: a resend after a network failure is answered once, not twice. */
+  function idempotencyKey() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+  }
+
+  /** One question's answer as the API takes it, or null when it has none yet. */
+  function questionAnswer(question) {
+    var type = question.getAttribute("data-type");
+    if (type === "ordering") {
+      var order = [];
+      var selects = question.querySelectorAll("select[data-item]");
+      for (var j = 0; j < selects.length; j++) {
+        if (!selects[j].value) return null;
+        order.push({ item: selects[j].getAttribute("data-item"), position: Number(selects[j].value) || 0 });
+      }
+      order.sort(function (a, b) { return a.position - b.position; });
+      return order.map(function (entry) { return entry.item; });
+    }
+    if (type === "tracing") {
+      var choice = question.querySelector("input[type=radio]:checked");
+      if (!choice) return null;
+      var output = question.querySelector("textarea");
+      var lineInput = question.querySelector("input[type=text]");
+      return {
+        compiles: choice.value === "compiles",
+        output: output ? output.value : "",
+        line: lineInput && lineInput.value ? Number(lineInput.value) : null
+      };
+    }
+    if (type === "short" || type === "numeric") {
+      var input = question.querySelector("input");
+      return input && input.value.trim() ? input.value : null;
+    }
+    var checked = question.querySelectorAll("input:checked");
+    return checked.length ? Array.prototype.map.call(checked, function (box) { return box.value; }) : null;
+  }
+
+  /** The text a revealed answer stands for: option labels for option ids, the item texts in order. */
+  function answerText(question, answer) {
+    function optionText(id) {
+      var input = question.querySelector('input[value="' + String(id).replace(/["\\]/g, "\\$&") + '"]');
+      var label = input && input.closest("label");
+      if (input && label) return label.textContent.replace(/\s+/g, " ").trim();
+      var select = question.querySelector('select[data-item="' + String(id).replace(/["\\]/g, "\\$&") + '"]');
+      label = select && select.closest("label");
+      var first = label && label.firstChild;
+      return first && first.nodeType === 3 ? first.textContent.trim() : String(id);
+    }
+    if (Array.isArray(answer)) {
+      var texts = answer.map(optionText);
+      return question.getAttribute("data-type") === "ordering" ? texts.join(" → ") : texts.join("; ");
+    }
+    if (answer && typeof answer === "object") {
+      if (answer.compiles === false) return "It does not compile" + (answer.line ? "; the error is on line " + answer.line : "") + ".";
+      return "It compiles and prints: " + String(answer.output || "");
+    }
+    return String(answer);
+  }
+
+  /** Per-question marks and feedback, and the right answers when the quiz's policy reveals them. */
   function showQuizResult(form, data) {
     var results = (data && data.questions) || {};
     var questions = form.querySelectorAll("[data-question]");
     for (var i = 0; i < questions.length; i++) {
-      var result = results[questions[i].getAttribute("data-question")];
-      var feedback = questions[i].querySelector("[data-quiz-feedback]");
-      if (!feedback || !result) continue;
-      feedback.textContent = (result.correct ? "Correct. " : "Not quite. ") + (result.feedback || "");
-      questions[i].setAttribute("data-correct", result.correct ? "true" : "false");
+      var question = questions[i];
+      var result = results[question.getAttribute("data-question")];
+      var feedback = question.querySelector("[data-quiz-feedback]");
+      if (!result) continue;
+      question.setAttribute("data-correct", result.correct ? "true" : "false");
+      if (!feedback) continue;
+      feedback.textContent = "";
+      feedback.appendChild(make("strong", null, result.correct ? "Correct." : "Not quite."));
+      if (result.feedback) feedback.appendChild(doc.createTextNode(" " + result.feedback));
+      if (data.revealed && !result.correct && result.answer !== undefined && result.answer !== null) {
+        var reveal = make("span", "quiz-revealed");
+        reveal.setAttribute("data-quiz-revealed", "");
+        reveal.textContent = " The right answer: " + answerText(question, result.answer);
+        feedback.appendChild(reveal);
+      }
     }
   }
 
-  /** Quizzes are graded by the progress API (`POST /api/progress/quizzes/{lesson}/{quiz}/attempts`);
-      without it, the form says so and sends nothing anywhere else. */
+  /** "2 attempts left." / "No attempts left." / "" (no limit). */
+  function attemptsText(left) {
+    if (typeof left !== "number") return "";
+    return left === 0 ? " You have no attempts left." : " " + left + (left === 1 ? " attempt left." : " attempts left.");
+  }
+
+  function percent(score) {
+    return Math.round((Number(score) || 0) * 100) + "%";
+  }
+
+  /** `shuffle: true` quizzes show each choice question's options in a new order on every visit
+      (the ids stay, so grading is unchanged); true/false keeps its order. */
+  function shuffleOptions(form) {
+    if (form.getAttribute("data-quiz-shuffle") !== "true") return;
+    var questions = form.querySelectorAll('[data-type="single"] fieldset, [data-type="multiple"] fieldset');
+    Array.prototype.forEach.call(questions, function (fieldset) {
+      var options = Array.prototype.slice.call(fieldset.querySelectorAll(".quiz-option"));
+      for (var i = options.length - 1; i > 0; i--) {
+        var j = Math.floor(Math.random() * (i + 1));
+        var swap = options[i];
+        options[i] = options[j];
+        options[j] = swap;
+      }
+      options.forEach(function (option) {
+        fieldset.appendChild(option);
+      });
+    });
+  }
+
+  /** Quizzes are graded by the progress API; a signed-out reader is told to sign in, and without
+      the API the form says checking is not available. */
   function setUpQuizzes() {
     var forms = doc.querySelectorAll("form[data-quiz]");
+    if (!forms.length || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    var user = signedInUser();
     Array.prototype.forEach.call(forms, function (form) {
-      var status = form.querySelector("[data-quiz-status]");
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        if (typeof fetch !== "function") return;
-        var url = "/api/progress/quizzes/" + form.getAttribute("data-quiz").split("/").map(encodeURIComponent).join("/") + "/attempts";
-        if (status) status.textContent = "Checking…";
-        fetch(url, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify({ answers: quizAnswers(form) })
-        })
-          .then(function (response) {
-            return response.json().then(
-              function (data) { return { status: response.status, data: data }; },
-              function () { return { status: response.status, data: null }; }
-            );
-          })
-          .then(function (reply) {
-            if (reply.status === 200 || reply.status === 201) {
-              showQuizResult(form, reply.data);
-              if (status) {
-                var score = reply.data && typeof reply.data.score === "number" ? Math.round(reply.data.score * 100) + "%. " : "";
-                status.textContent = score + (reply.data && reply.data.passed ? "Passed — well done." : "Not passed yet: try the ones you missed again.");
-              }
+      guard(function () {
+        shuffleOptions(form);
+      });
+      guard(function () {
+        enhanceQuiz(form, user);
+      });
+    });
+  }
+
+  function enhanceQuiz(form, user) {
+    var key = form.getAttribute("data-quiz") || "";
+    if (key.lastIndexOf("/") <= 0) return;
+    var url = quizURL(key);
+    var status = form.querySelector("[data-quiz-status]");
+    var submit = form.querySelector("button[type=submit]");
+    var actions = form.querySelector(".quiz-actions") || (submit && submit.parentNode);
+    var note = make("p", "quiz-note");
+    note.setAttribute("data-quiz-note", "");
+    note.hidden = true;
+    var retryWrong = make("button", "button", quizMessages.retryWrong);
+    retryWrong.type = "button";
+    retryWrong.hidden = true;
+    retryWrong.setAttribute("data-quiz-retry-wrong", "");
+    var retryAll = make("button", "button", quizMessages.retryAll);
+    retryAll.type = "button";
+    retryAll.hidden = true;
+    retryAll.setAttribute("data-quiz-retry-all", "");
+    if (actions) {
+      actions.appendChild(retryWrong);
+      actions.appendChild(retryAll);
+      actions.parentNode.insertBefore(note, actions);
+    }
+    var state = { wrong: [], onlyWrong: false, busy: false, signedOut: false, pendingKey: null, closed: false };
+
+    function setStatus(text) {
+      if (status) status.textContent = text;
+    }
+
+    function signedOut() {
+      state.signedOut = true;
+      fillSignInNote(note).hidden = false;
+    }
+
+    /** Only the questions got wrong can be changed; the others keep their marks. */
+    function lockRight(on) {
+      state.onlyWrong = on;
+      var questions = form.querySelectorAll("[data-question]");
+      var firstOpen = null;
+      for (var i = 0; i < questions.length; i++) {
+        var question = questions[i];
+        var locked = on && state.wrong.indexOf(question.getAttribute("data-question")) === -1;
+        question.classList.toggle("is-locked", locked);
+        var fields = question.querySelectorAll("input, select, textarea");
+        for (var j = 0; j < fields.length; j++) fields[j].disabled = locked;
+        if (on && !locked && !firstOpen) firstOpen = fields[0];
+      }
+      retryWrong.hidden = true;
+      retryAll.hidden = !on;
+      if (submit) submit.textContent = on ? quizMessages.checkWrong : quizMessages.checkAll;
+      if (on) {
+        setStatus(quizMessages.wrongMode);
+        if (firstOpen) firstOpen.focus();
+      }
+    }
+
+    /** After an attempt or on load: what can be done next. */
+    function offerRetry(passed, left) {
+      state.closed = !passed && left === 0;
+      if (submit) {
+        if (state.closed) submit.setAttribute("aria-disabled", "true");
+        else submit.removeAttribute("aria-disabled");
+      }
+      retryWrong.hidden = passed || state.closed || !state.wrong.length;
+      retryAll.hidden = true;
+    }
+
+    function showAnswer(data) {
+      state.wrong = Array.isArray(data.wrong) ? data.wrong.map(String) : [];
+      lockRight(false);
+      showQuizResult(form, data);
+      var text = data.passed
+        ? "Passed with " + percent(data.score) + ". Well done!"
+        : "You scored " + percent(data.score) + ": not passed yet." + (state.wrong.length ? " " + state.wrong.length + " to fix." : "");
+      setStatus(text + attemptsText(data.attempts_left));
+      if (data.certificate && data.certificate.id && status) {
+        status.appendChild(doc.createTextNode(" "));
+        showCertificateLink(status, data.certificate);
+      }
+      offerRetry(data.passed === true, data.attempts_left);
+    }
+
+    function collect() {
+      var answers = {};
+      var missing = [];
+      var questions = form.querySelectorAll("[data-question]");
+      for (var i = 0; i < questions.length; i++) {
+        var question = questions[i];
+        var id = question.getAttribute("data-question");
+        if (state.onlyWrong && state.wrong.indexOf(id) === -1) continue;
+        var answer = questionAnswer(question);
+        if (answer === null) {
+          missing.push(question);
+          var feedback = question.querySelector("[data-quiz-feedback]");
+          if (feedback) feedback.textContent = quizMessages.unanswered;
+          question.setAttribute("data-correct", "false");
+        } else {
+          answers[id] = answer;
+        }
+      }
+      if (missing.length) {
+        setStatus(quizMessages.unansweredStatus);
+        var field = missing[0].querySelector("input, select, textarea");
+        if (field) field.focus();
+        return null;
+      }
+      return answers;
+    }
+
+    retryWrong.addEventListener("click", function () {
+      lockRight(true);
+    });
+    retryAll.addEventListener("click", function () {
+      lockRight(false);
+      setStatus("");
+      var first = form.querySelector("[data-question] input, [data-question] select, [data-question] textarea");
+      if (first) first.focus();
+    });
+    form.addEventListener("input", function () {
+      state.pendingKey = null;
+    });
+    form.addEventListener("change", function () {
+      state.pendingKey = null;
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (state.busy || state.closed) return;
+      if (state.signedOut) {
+        setStatus("");
+        fillSignInNote(status || note);
+        return;
+      }
+      var answers = collect();
+      if (!answers) return;
+      state.busy = true;
+      if (submit) submit.setAttribute("aria-disabled", "true");
+      setStatus(quizMessages.checking);
+      // A resend of the same answers after a network failure keeps its key.
+      var keyForSend = state.pendingKey || idempotencyKey();
+      state.pendingKey = keyForSend;
+      apiRequest("POST", url + "/attempts", { answers: answers, only_wrong: state.onlyWrong }, { "Idempotency-Key": keyForSend })
+        .then(function (reply) {
+          state.busy = false;
+          if (submit) submit.removeAttribute("aria-disabled");
+          guard(function () {
+            if (reply.status !== 0) state.pendingKey = null;
+            if ((reply.status === 200 || reply.status === 201) && reply.data && reply.data.questions) {
+              showAnswer(reply.data);
             } else if (reply.status === 401) {
-              if (status) status.textContent = "Sign in to have your answers checked.";
-            } else if (reply.data && reply.data.error && reply.status !== 404) {
-              if (status) status.textContent = reply.data.error.message;
-            } else if (status) {
-              status.textContent = "Quiz checking is not available on this site yet; nothing was sent.";
+              signedOut();
+              setStatus("");
+            } else if (reply.status === 0) {
+              setStatus(quizMessages.offline);
+            } else if (reply.data && reply.data.error && reply.status !== 404 && reply.status < 500) {
+              setStatus(String(reply.data.error.message || quizMessages.unavailable));
+              if (reply.data.error.code === "no_attempts_left") offerRetry(false, 0);
+            } else {
+              setStatus(quizMessages.unavailable);
             }
-          })
-          .catch(function () {
-            if (status) status.textContent = "Could not reach the server. Check your connection and try again.";
           });
+        });
+    });
+
+    user.then(function (who) {
+      guard(function () {
+        if (who === null) return signedOut();
+        if (!who) return;
+        // Where the reader left this quiz: passed, the best score, attempts left, what to fix.
+        apiRequest("GET", url).then(function (reply) {
+          guard(function () {
+            var data = reply.data;
+            if (reply.status !== 200 || !data || !Array.isArray(data.attempts) || !data.attempts.length) return;
+            state.wrong = Array.isArray(data.wrong) ? data.wrong.map(String) : [];
+            var best = typeof data.best_score === "number" ? " Your best score: " + percent(data.best_score) + "." : "";
+            setStatus((data.passed ? "You have passed this quiz." : "Not passed yet.") + best + attemptsText(data.attempts_left));
+            offerRetry(data.passed === true, data.attempts_left);
+          });
+        });
       });
     });
   }
@@ -4305,14 +5492,30 @@ pre {
     });
   }
 
+  /* What `assets/account.js` (the account, learning and certificate pages) uses of this file. */
+  window.Lectern = {
+    auth: auth,
+    guard: guard,
+    make: make,
+    apiRequest: apiRequest,
+    authRequest: authRequest,
+    currentSession: currentSession,
+    signedInUser: signedInUser,
+    signedOutLocally: signedOutLocally,
+    showHeaderUser: showHeaderUser,
+    retryMessage: retryMessage,
+    progressAPI: progress.api,
+    certificatePath: certificatePath
+  };
+
   function start() {
     guard(setUpTemplateForms);
     guard(setUpQuizzes);
     guard(setUpSearch);
-    guard(setUpAccountPages);
     guard(setUpAccount);
     guard(setUpCourseNav);
     guard(setUpProgress);
+    guard(setUpAccessReason);
     guard(setUpLeadForms);
   }
 
@@ -4366,6 +5569,52 @@ pre {
 </html>
 
 """####,
+        "certificate.mustache": ####"""
+<!doctype html>
+<html lang="{{site.language}}">
+<head>
+{{> partials/head}}
+<script src="{{assets.account}}" defer></script>
+</head>
+<body class="layout-certificate">
+{{> partials/header}}
+<main id="main" tabindex="-1">
+  <div class="page-body certificate-page" data-certificate-page data-certificate-root="{{certificate.root}}" data-certificate-api="{{certificate.api}}">
+    <header class="page-header">
+      <h1>{{page.title}}</h1>
+      {{#page.description}}<p class="lead">{{page.description}}</p>{{/page.description}}
+    </header>
+    <noscript><p class="account-note">This page needs JavaScript to check a certificate with {{site.title}}. Please turn it on and reload the page.</p></noscript>
+    <p class="account-status account-status-page" role="status" aria-live="polite" tabindex="-1" data-certificate-status></p>
+    <article class="certificate-card" aria-labelledby="certificate-card-title" data-certificate hidden>
+      <p class="eyebrow" id="certificate-card-title">Certificate of completion · {{site.title}}</p>
+      <p class="certificate-line">This certifies that</p>
+      <p class="certificate-name" data-certificate-field="name"></p>
+      <p class="certificate-line">completed the course</p>
+      <p class="certificate-course" data-certificate-field="course_title"></p>
+      <p class="certificate-line">on <time data-certificate-field="issued_at"></time>.</p>
+      <p class="certificate-id">Certificate ID <code data-certificate-field="id"></code></p>
+      <p class="account-actions"><a class="button button-primary" href="{{certificate.root}}" data-certificate-pdf download>Download PDF</a></p>
+    </article>
+    <div class="account-panel certificate-missing" data-certificate-missing hidden>
+      <h2 tabindex="-1">No such certificate</h2>
+      <p>{{site.title}} has issued no certificate with the ID <code data-certificate-missing-id></code>. Check that the link or ID is complete: it is the last part of the address printed on the certificate.</p>
+    </div>
+    <form class="account-form certificate-lookup" data-certificate-lookup novalidate hidden>
+      <p class="account-field">
+        <label for="certificate-id">Certificate ID</label>
+        <input id="certificate-id" name="id" type="text" required autocomplete="off" spellcheck="false">
+        <span class="account-field-error" id="certificate-id-error" data-field-error hidden></span>
+      </p>
+      <p class="account-actions"><button class="button" type="submit">Check the certificate</button></p>
+    </form>
+  </div>
+</main>
+{{> partials/footer}}
+</body>
+</html>
+
+"""####,
         "course.mustache": ####"""
 <!doctype html>
 <html lang="{{site.language}}">
@@ -4389,11 +5638,12 @@ pre {
       </dl>
       <p class="hero-actions">
         {{#course.firstLesson}}
-        <a class="button button-primary button-large" href="{{course.firstLesson.url}}">Start the course</a>
+        <a class="button button-primary button-large" href="{{course.firstLesson.url}}" data-lectern-start>Start the course</a>
         <span class="hero-note">First lesson: {{course.firstLesson.title}}</span>
         {{/course.firstLesson}}
       </p>
       <p class="course-progress" data-lectern-progress hidden></p>
+      <p class="course-continue" data-lectern-continue hidden><a class="button" href="{{course.url}}">Continue where you left off</a> <span class="hero-note" data-lectern-continue-title></span></p>
       <div class="included-in">
         <p class="included-in-label">Full course included in</p>
         <ul>
@@ -4470,6 +5720,37 @@ pre {
 </html>
 
 """####,
+        "learning.mustache": ####"""
+<!doctype html>
+<html lang="{{site.language}}">
+<head>
+{{> partials/head}}
+<meta name="referrer" content="same-origin">
+<script src="{{assets.account}}" defer></script>
+</head>
+<body class="layout-learning">
+{{> partials/header}}
+<main id="main" tabindex="-1">
+  <div class="page-body learning learning-{{learning.view}}" data-learning-view="{{learning.view}}" data-learning-api="{{learning.api}}">
+    <header class="page-header">
+      <h1>{{page.title}}</h1>
+      {{#page.description}}<p class="lead">{{page.description}}</p>{{/page.description}}
+    </header>
+    <noscript><p class="account-note">This page needs JavaScript to load your {{site.title}} courses. Please turn it on and reload the page.</p></noscript>
+    <p class="account-status account-status-page" role="status" aria-live="polite" tabindex="-1" data-learning-status></p>
+    <div class="account-panel" data-learning-signed-out hidden>
+      <p>Sign in to see {{#learning.isDashboard}}your courses, quiz scores and certificates{{/learning.isDashboard}}{{#learning.isReports}}the reports on your courses{{/learning.isReports}}.</p>
+      <p class="account-next"><a class="button button-primary" href="{{learning.urls.signin}}?return_to={{page.url}}">Sign in</a></p>
+    </div>
+    {{#learning.isDashboard}}{{> partials/learning-dashboard}}{{/learning.isDashboard}}
+    {{#learning.isReports}}{{> partials/learning-reports}}{{/learning.isReports}}
+  </div>
+</main>
+{{> partials/footer}}
+</body>
+</html>
+
+"""####,
         "lesson.mustache": ####"""
 <!doctype html>
 <html lang="{{site.language}}">
@@ -4516,6 +5797,14 @@ pre {
     <article class="prose lesson-content" data-lesson-id="{{lesson.id}}">
       {{{page.content}}}
     </article>
+    <section class="lesson-progress" aria-label="Your progress" data-lesson-progress hidden>
+      <p class="lesson-progress-note" data-lesson-progress-signed-out hidden></p>
+      <div class="lesson-progress-actions" data-lesson-progress-signed-in hidden>
+        <button class="button button-primary" type="button" data-lesson-complete{{#next}} data-lesson-continue{{/next}}>{{#next}}Complete and continue{{/next}}{{^next}}Mark complete{{/next}}</button>
+        <button class="button" type="button" data-lesson-incomplete hidden>Mark as not complete</button>
+        <p class="lesson-progress-status" role="status" aria-live="polite" data-lesson-progress-status></p>
+      </div>
+    </section>
     <nav class="pager" aria-label="Lessons">
       {{#prev}}
       <a class="pager-prev" href="{{url}}" rel="prev"><span class="pager-label">Previous</span> <span class="pager-title">{{title}}</span></a>
@@ -4631,6 +5920,14 @@ pre {
     <p class="account-actions"><button class="button" type="button" data-account-signout>Sign out</button></p>
   </section>
 
+  {{#account.urls.learning}}
+  <section class="account-section" aria-labelledby="account-learning-title">
+    <h2 id="account-learning-title">Learning</h2>
+    <p>Your courses, quiz scores and certificates.</p>
+    <p class="account-actions"><a class="button" href="{{account.urls.learning}}">My learning</a>{{#account.urls.reports}} <a class="button" href="{{account.urls.reports}}" data-account-role="author" hidden>Course reports</a>{{/account.urls.reports}}</p>
+  </section>
+
+  {{/account.urls.learning}}
   <section class="account-section" aria-labelledby="account-sessions-title">
     <h2 id="account-sessions-title" tabindex="-1">Where you’re signed in</h2>
     <ul class="account-sessions" data-account-sessions></ul>
@@ -4975,6 +6272,58 @@ pre {
 </form>
 
 """####,
+        "partials/learning-dashboard.mustache": ####"""
+<div class="learning-dashboard" data-learning-dashboard hidden>
+  <section class="learning-section" aria-labelledby="learning-courses-title">
+    <h2 id="learning-courses-title">My courses</h2>
+    <p class="learning-empty" data-learning-no-courses hidden>You have not started a course yet. <a href="{{learning.urls.courses}}">Browse the courses</a>.</p>
+    <ul class="learning-courses" data-learning-courses></ul>
+  </section>
+  <section class="learning-section" aria-labelledby="learning-certificates-title">
+    <h2 id="learning-certificates-title">Certificates</h2>
+    <p class="learning-empty" data-learning-no-certificates hidden>Complete every lesson of a course and pass its quizzes to earn a certificate.</p>
+    <ul class="learning-certificates" data-learning-certificates></ul>
+  </section>
+</div>
+
+"""####,
+        "partials/learning-reports.mustache": ####"""
+<form class="account-form report-form" data-report-form novalidate hidden>
+  <p class="account-field">
+    <label for="report-course">Course</label>
+    <select id="report-course" name="course">
+      {{#learning.courses}}
+      <option value="{{id}}">{{title}}</option>
+      {{/learning.courses}}
+    </select>
+  </p>
+  <p class="account-actions"><button class="button button-primary" type="submit">Show the report</button></p>
+</form>
+<div class="report" data-report hidden>
+  <h2 tabindex="-1" data-report-title></h2>
+  <p class="report-summary" data-report-summary></p>
+  <section class="learning-section" aria-labelledby="report-lessons-title">
+    <h3 id="report-lessons-title">Lessons</h3>
+    <p class="muted">How many learners completed each lesson, and the share of those who completed the lesson before it but not this one (drop-off).</p>
+    <table class="report-table">
+      <thead><tr><th scope="col">Lesson</th><th scope="col">Completed</th><th scope="col">Drop-off</th></tr></thead>
+      <tbody data-report-lessons></tbody>
+    </table>
+  </section>
+  <section class="learning-section" aria-labelledby="report-questions-title">
+    <h3 id="report-questions-title">Quiz questions</h3>
+    <p class="muted">What learners answered, most frequent first. A wrong answer many pick points to a question that misleads.</p>
+    <p class="learning-empty" data-report-no-questions hidden>This course has no quizzes yet.</p>
+    <ol class="report-questions" data-report-questions></ol>
+  </section>
+</div>
+<ul hidden data-report-lesson-pages>
+  {{#learning.courses}}{{#lessons}}
+  <li data-report-lesson="{{id}}" data-url="{{url}}"></li>
+  {{/lessons}}{{/learning.courses}}
+</ul>
+
+"""####,
         "partials/offer.mustache": ####"""
 <article class="offer{{#highlighted}} is-highlighted{{/highlighted}}{{#isFree}} is-free{{/isFree}}" id="offer-{{id}}" aria-labelledby="offer-{{id}}-name">
   {{#highlighted}}
@@ -5146,13 +6495,13 @@ pre {
         <li><a class="button button-primary" href="{{url}}">Get {{name}}</a> <span class="locked-price">{{priceText}}</span></li>
         {{/course.offers}}
       </ul>
-      <p class="locked-signin">Already have access? <a href="{{signInURL}}">Sign in</a> to read the full lesson.</p>
+      <p class="locked-signin" data-locked-signin>Already have access? <a href="{{signInURL}}">Sign in</a> to read the full lesson.</p>
       {{/lesson.isPaid}}
       {{^lesson.isPaid}}
       <h2 id="lectern-locked-title"><span class="locked-icon" aria-hidden="true"></span><span>Sign in to read this lesson</span></h2>
       <p>“{{page.title}}” is lesson {{lesson.number}} of <a href="{{course.url}}">{{course.title}}</a>, open to everyone with a free account{{#lesson.hasRules}}, once its turn comes{{/lesson.hasRules}}.</p>
       <p class="locked-reason" data-access-reason role="status" hidden></p>
-      <p class="locked-actions"><a class="button button-primary" href="{{signInURL}}">Sign in</a> <a class="button" href="{{signUpURL}}">Create a free account</a></p>
+      <p class="locked-actions" data-locked-signin><a class="button button-primary" href="{{signInURL}}">Sign in</a> <a class="button" href="{{signUpURL}}">Create a free account</a></p>
       {{/lesson.isPaid}}
     </section>
     <nav class="pager" aria-label="Lessons">

@@ -2,6 +2,7 @@ import AccessFunction
 import AuthFunction
 @testable import FunctionKit
 import Foundation
+import GenerateFunction
 import Hummingbird
 @testable import LeadsFunction
 import Logging
@@ -21,6 +22,7 @@ import Testing
         (AuthFunction.name, AuthFunction.addRoutes),
         (ProgressFunction.name, ProgressFunction.addRoutes),
         (PaymentsFunction.name, PaymentsFunction.addRoutes),
+        (GenerateFunction.name, GenerateFunction.addRoutes),
     ] }
 
     static func document() throws -> [String: Any] {

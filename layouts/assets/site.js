@@ -274,7 +274,7 @@
 
   var auth = {
     api: "/api/auth",
-    /** X-CSRF-Token for every POST and DELETE once signed in (from the session or sign-in answer). */
+    /** X-CSRF-Token for every POST, PUT and DELETE once signed in (from the session or sign-in answer). */
     csrf: null,
     /** GET /session, asked at most once per page. */
     session: null
@@ -317,18 +317,26 @@
     return auth.session;
   }
 
-  /** Calls the auth API with JSON; resolves with `{status, data, response}`, never rejects. */
-  function authRequest(method, path, body, retried) {
+  /**
+   * Calls one of the site's APIs with JSON and the session cookie; resolves with
+   * `{status, data, response}` (status 0 when the network failed), never rejects. Every request
+   * that changes something carries `X-CSRF-Token` once a session is known (docs/AUTH.md); a
+   * `403 csrf_rejected` fetches the current token and tries once more. `headers` adds headers.
+   */
+  function apiRequest(method, url, body, headers, retried) {
     var needsToken = method !== "GET" && !auth.csrf && hasSessionHint();
     return (needsToken ? currentSession() : Promise.resolve())
       .then(function () {
-        var headers = { Accept: "application/json" };
-        if (body !== undefined) headers["Content-Type"] = "application/json";
-        if (method !== "GET" && auth.csrf) headers["X-CSRF-Token"] = auth.csrf;
-        return fetch(auth.api + path, {
+        var sent = { Accept: "application/json" };
+        if (body !== undefined) sent["Content-Type"] = "application/json";
+        if (method !== "GET" && auth.csrf) sent["X-CSRF-Token"] = auth.csrf;
+        for (var name in headers || {}) {
+          if (Object.prototype.hasOwnProperty.call(headers, name)) sent[name] = headers[name];
+        }
+        return fetch(url, {
           method: method,
           credentials: "same-origin",
-          headers: headers,
+          headers: sent,
           body: body === undefined ? undefined : JSON.stringify(body)
         });
       })
@@ -347,7 +355,7 @@
                 auth.csrf = null;
                 auth.session = null;
                 return currentSession().then(function () {
-                  return authRequest(method, path, body, true);
+                  return apiRequest(method, url, body, headers, true);
                 });
               }
               return { status: response.status, data: data, response: response };
@@ -357,6 +365,22 @@
           return { status: 0, data: null, response: null };
         }
       );
+  }
+
+  /** Calls the auth function (`/api/auth` + `path`): see `apiRequest`. */
+  function authRequest(method, path, body) {
+    return apiRequest(method, auth.api + path, body);
+  }
+
+  /** Resolves with the signed-in user; with null when the reader is signed out (no hint cookie,
+      or the session answered 401); with undefined when that could not be told (no auth function,
+      network trouble), in which case a feature leaves the page as it is. */
+  function signedInUser() {
+    if (!hasSessionHint()) return Promise.resolve(null);
+    return currentSession().then(function (reply) {
+      if (reply.status === 200 && reply.data && reply.data.user) return reply.data.user;
+      return reply.status === 401 ? null : undefined;
+    });
   }
 
   /* The header: "Sign in", or the signed-in reader's name linking to the account page. */
@@ -405,742 +429,6 @@
     });
   }
 
-  /* Account pages (layout `account`): forms posted as JSON, answers shown in place. */
-
-  var accountMessages = {
-    offline: "We couldn't reach the server. Check your connection and try again.",
-    unavailable: "Accounts aren't available on this site right now. Please try again later.",
-    failed: "Something went wrong. Please try again.",
-    sending: "Sending…"
-  };
-
-  function queryParam(name) {
-    return typeof URLSearchParams === "function" ? new URLSearchParams(window.location.search).get(name) : null;
-  }
-
-  /** Takes a one-time token (or a message already shown) out of the address, so it is neither
-      kept in history nor shared: the parameter `name`, or the whole query. */
-  function dropQuery(name) {
-    if (!window.history || typeof window.history.replaceState !== "function") return;
-    var query = "";
-    if (name && typeof URLSearchParams === "function") {
-      var params = new URLSearchParams(window.location.search);
-      params.delete(name);
-      query = params.toString() ? "?" + params.toString() : "";
-    }
-    window.history.replaceState(window.history.state, "", window.location.pathname + query + window.location.hash);
-  }
-
-  /** A same-site path (one leading `/`) to go to after signing in, or null. */
-  function safeReturnPath(value) {
-    if (typeof value !== "string" || !/^\/(?![\/\\])/.test(value) || /[\u0000-\u001f\\]/.test(value)) return null;
-    try {
-      var url = new URL(value, window.location.origin);
-      return url.origin === window.location.origin ? url.pathname + url.search + url.hash : null;
-    } catch (error) {
-      return null;
-    }
-  }
-
-  function labelText(field) {
-    var label = field.id ? doc.querySelector('label[for="' + field.id + '"]') : null;
-    var text = label ? label.textContent : field.name;
-    return String(text || "").replace(/\(optional\)/, "").replace(/\s+/g, " ").trim();
-  }
-
-  function describedBy(field, id, add) {
-    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (each) {
-      return each && each !== id;
-    });
-    if (add) ids.push(id);
-    if (ids.length) field.setAttribute("aria-describedby", ids.join(" "));
-    else field.removeAttribute("aria-describedby");
-  }
-
-  /** Marks a field invalid with `message` beside it, or clears the mark when message is empty. */
-  function setFieldError(field, message) {
-    var holder = field.closest(".account-field") || field.parentNode;
-    var error = holder && holder.querySelector("[data-field-error]");
-    if (message) field.setAttribute("aria-invalid", "true");
-    else field.removeAttribute("aria-invalid");
-    if (!error) return;
-    error.textContent = message || "";
-    error.hidden = !message;
-    if (error.id) describedBy(field, error.id, Boolean(message));
-  }
-
-  /** Writes into a live region; `kind` is "success", "error" or anything else for neutral. */
-  function setStatus(status, message, kind) {
-    if (!status) return;
-    status.textContent = message || "";
-    status.classList.toggle("is-success", kind === "success");
-    status.classList.toggle("is-error", kind === "error");
-  }
-
-  function focusStatus(status) {
-    if (!status) return;
-    status.tabIndex = -1;
-    status.focus();
-  }
-
-  /** What went wrong, from a reply that was not a success: `{message, field, code}`. */
-  function replyProblem(reply) {
-    var error = reply.data && reply.data.error;
-    if (reply.status === 0) return { message: accountMessages.offline };
-    if (reply.status === 429) {
-      var retry = reply.response && parseInt(reply.response.headers.get("Retry-After"), 10);
-      return { message: retryMessage(retry), code: "rate_limited" };
-    }
-    if (!error || reply.status === 404 || reply.status === 405 || reply.status === 501 || reply.status >= 502) {
-      return { message: accountMessages.unavailable, code: error && error.code };
-    }
-    return {
-      message: typeof error.message === "string" && error.message ? error.message : accountMessages.failed,
-      field: typeof error.field === "string" ? error.field : null,
-      code: error.code
-    };
-  }
-
-  /** Shows problems: each next to its field and the first in the form's live region; focus goes to
-      the first field at fault, else to the live region. */
-  function showProblems(form, problems) {
-    var status = form.querySelector("[data-account-status]");
-    var first = null;
-    var summary = "";
-    problems.forEach(function (problem) {
-      var field = problem.field && typeof problem.field === "object" ? problem.field : null;
-      if (!field && problem.field) field = form.elements.namedItem(String(problem.field));
-      // A name several fields share (radio buttons) gives a list without focus(): mark none.
-      if (field && (typeof field.focus !== "function" || field.type === "hidden")) field = null;
-      if (field) setFieldError(field, problem.message);
-      if (!first) {
-        first = field || status;
-        // The browser's own words ("Please fill out this field.") need the field's name; the
-        // function's messages are whole sentences.
-        summary = field && problem.field === field ? labelText(field) + ": " + problem.message : problem.message;
-      }
-    });
-    if (problems.length > 1) summary += " (" + problems.length + " fields need attention)";
-    setStatus(status, summary, "error");
-    if (first === status) focusStatus(status);
-    else if (first) first.focus();
-  }
-
-  function clearProblems(form) {
-    var marked = form.querySelectorAll("[aria-invalid]");
-    for (var i = 0; i < marked.length; i++) setFieldError(marked[i], "");
-  }
-
-  function formValues(form) {
-    var values = {};
-    Array.prototype.forEach.call(form.elements, function (field) {
-      if (!field.name) return;
-      if (field.type === "checkbox") values[field.name] = field.checked;
-      else if (field.type === "password") values[field.name] = field.value;
-      else if (field.name === "code") values[field.name] = field.value.replace(/\s+/g, "");
-      else values[field.name] = field.value.trim();
-    });
-    return values;
-  }
-
-  /**
-   * Posts `form` through `send(values)` once the browser's own checks and `check(values)` (a
-   * problem `{field, message}` or null, when given) pass. A 2xx reply goes to
-   * `done(reply, values, form)`; any other is shown in the form and handed to
-   * `failed(reply, problem)` when given. The field marked is the function's `error.field`, else
-   * `fallbackField` for a refused secret or value (401, 422), so the reader lands where to retype.
-   */
-  function accountForm(form, options) {
-    if (!form) return;
-    var button = form.querySelector("button[type=submit]");
-    var status = form.querySelector("[data-account-status]");
-    var busy = false;
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      if (busy) return;
-      clearProblems(form);
-      var invalid = [];
-      Array.prototype.forEach.call(form.elements, function (field) {
-        if (field.name && typeof field.checkValidity === "function" && !field.checkValidity()) {
-          invalid.push({ field: field, message: field.validationMessage || "Please fill in this field." });
-        }
-      });
-      if (invalid.length) return showProblems(form, invalid);
-      var values = formValues(form);
-      var problem = options.check ? options.check(values) : null;
-      if (problem) return showProblems(form, [problem]);
-      busy = true;
-      // aria-disabled rather than disabled: a disabled button drops keyboard focus mid-send.
-      if (button) button.setAttribute("aria-disabled", "true");
-      form.setAttribute("aria-busy", "true");
-      setStatus(status, accountMessages.sending);
-      options.send(values).then(function (reply) {
-        busy = false;
-        if (button) button.removeAttribute("aria-disabled");
-        form.removeAttribute("aria-busy");
-        guard(function () {
-          if (reply.status >= 200 && reply.status < 300) {
-            setStatus(status, "");
-            options.done(reply, values, form);
-            return;
-          }
-          var problem = replyProblem(reply);
-          if (!problem.field && options.fallbackField && (reply.status === 401 || reply.status === 422)
-            && problem.code !== "not_signed_in") {
-            problem.field = options.fallbackField;
-          }
-          showProblems(form, [problem]);
-          if (options.failed) options.failed(reply, problem);
-        });
-      });
-    });
-    function clearMark(event) {
-      var target = event.target;
-      if (target && target.hasAttribute && target.hasAttribute("aria-invalid")) setFieldError(target, "");
-    }
-    form.addEventListener("input", clearMark);
-    form.addEventListener("change", clearMark);
-  }
-
-  function providerLinks(root, returnTo, verb) {
-    var box = root.querySelector("[data-account-providers]");
-    var list = box && box.querySelector("[data-account-provider-list]");
-    if (!list) return;
-    authRequest("GET", "/providers").then(function (reply) {
-      guard(function () {
-        var providers = reply.status === 200 && reply.data && Array.isArray(reply.data.providers) ? reply.data.providers : [];
-        list.textContent = "";
-        providers.forEach(function (provider) {
-          var start = null;
-          try {
-            start = new URL(String(provider.start_url), window.location.origin);
-          } catch (error) {
-            return;
-          }
-          if (start.origin !== window.location.origin || !provider.name) return;
-          start.searchParams.set("return_to", returnTo);
-          var link = make("a", "button account-provider", verb + " " + provider.name);
-          link.href = start.pathname + start.search;
-          if (provider.id) link.setAttribute("data-provider", String(provider.id));
-          var item = make("li");
-          item.appendChild(link);
-          list.appendChild(item);
-        });
-        box.hidden = !list.children.length;
-      });
-    });
-  }
-
-  /** Why a provider sign-in came back to the sign-in page (`?error=` from the auth function's callback). */
-  var providerErrors = {
-    provider_cancelled: "Signing in with the provider was cancelled.",
-    provider_unavailable: "That sign-in provider cannot be reached right now. Try again later, or use your email and password.",
-    provider_linked_elsewhere: "That provider account is already connected to another account here.",
-    provider_email_unverified: "The provider has not confirmed your email address. Confirm it there, or sign in with your email and password.",
-    account_disabled: "This account is disabled.",
-    other: "Signing in with the provider did not work. Please try again."
-  };
-
-  function accountSignIn(root, page) {
-    var returnTo = safeReturnPath(queryParam("return_to"));
-    if (!returnTo || returnTo.indexOf(page.signin) === 0) returnTo = page.home;
-    var form = root.querySelector('[data-account-form="signin"]');
-    var second = root.querySelector('[data-account-form="signin-2fa"]');
-    var resend = root.querySelector('[data-account-form="resend"]');
-    var challenge = null;
-    var email = "";
-    providerLinks(root, returnTo, "Continue with");
-    var providerError = queryParam("error");
-    if (providerError && form) {
-      var known = Object.prototype.hasOwnProperty.call(providerErrors, providerError);
-      showProblems(form, [{ message: providerErrors[known ? providerError : "other"] }]);
-      dropQuery("error");
-    }
-
-    function signedIn(status) {
-      setStatus(status, "Signed in. Taking you on…", "success");
-      window.location.assign(returnTo);
-    }
-
-    accountForm(form, {
-      fallbackField: "password",
-      send: function (values) {
-        email = values.email;
-        if (resend) resend.hidden = true;
-        return authRequest("POST", "/signin", { email: values.email, password: values.password });
-      },
-      done: function (reply) {
-        var data = reply.data || {};
-        if (data.two_factor_required && data.challenge && second) {
-          challenge = data.challenge;
-          form.hidden = true;
-          second.hidden = false;
-          setStatus(second.querySelector("[data-account-status]"), "Password accepted. Enter the code from your authenticator app.");
-          second.elements.namedItem("code").focus();
-        } else if (data.user) {
-          signedIn(form.querySelector("[data-account-status]"));
-        } else {
-          showProblems(form, [{ message: accountMessages.failed }]);
-        }
-      },
-      failed: function (reply, problem) {
-        if (problem.code === "email_not_verified" && resend) resend.hidden = false;
-      }
-    });
-    accountForm(second, {
-      fallbackField: "code",
-      send: function (values) {
-        return authRequest("POST", "/signin/2fa", { challenge: challenge, code: values.code });
-      },
-      done: function (reply, values, form) {
-        if (reply.data && reply.data.user) signedIn(form.querySelector("[data-account-status]"));
-        else showProblems(form, [{ message: accountMessages.failed }]);
-      },
-      failed: function (reply, problem) {
-        // The password step expired: ask for it again, saying why.
-        if (problem.code === "invalid_challenge") backToPassword(problem.message);
-      }
-    });
-    function backToPassword(message) {
-      challenge = null;
-      second.hidden = true;
-      second.reset();
-      clearProblems(second);
-      form.hidden = false;
-      if (message) showProblems(form, [{ field: "password", message: message }]);
-      else form.elements.namedItem("password").focus();
-    }
-    var restart = second && second.querySelector("[data-account-restart]");
-    if (restart) {
-      restart.addEventListener("click", function (event) {
-        event.preventDefault();
-        backToPassword(null);
-      });
-    }
-    accountForm(resend, {
-      send: function () {
-        return authRequest("POST", "/verify/resend", { email: email });
-      },
-      done: function (reply, values, form) {
-        var status = form.querySelector("[data-account-status]");
-        setStatus(status, (reply.data && reply.data.message) || "We sent a new link. Check your inbox.", "success");
-        focusStatus(status);
-      }
-    });
-  }
-
-  function accountSignUp(root) {
-    var form = root.querySelector('[data-account-form="signup"]');
-    accountForm(form, {
-      send: function (values) {
-        var body = { email: values.email, password: values.password };
-        if (values.name) body.name = values.name;
-        return authRequest("POST", "/signup", body);
-      },
-      done: function (reply, values) {
-        var status = form.querySelector("[data-account-status]");
-        form.reset();
-        Array.prototype.forEach.call(form.querySelectorAll(".account-field, .account-actions"), function (part) {
-          part.hidden = true;
-        });
-        setStatus(status, (reply.data && reply.data.message) ||
-          "Check your inbox: we sent a link to " + values.email + " to confirm your address.", "success");
-        focusStatus(status);
-      }
-    });
-  }
-
-  function accountVerify(root, page) {
-    var status = root.querySelector("[data-account-page-status]");
-    var resend = root.querySelector('[data-account-form="resend"]');
-    var next = root.querySelector("[data-account-verified]");
-    var token = queryParam("token");
-    dropQuery();
-    accountForm(resend, {
-      send: function (values) {
-        return authRequest("POST", "/verify/resend", { email: values.email });
-      },
-      done: function (reply, values, form) {
-        var formStatus = form.querySelector("[data-account-status]");
-        setStatus(formStatus, (reply.data && reply.data.message) || "We sent a new link. Check your inbox.", "success");
-        focusStatus(formStatus);
-      }
-    });
-    if (!token) {
-      setStatus(status, "This page confirms your email address with the link we emailed you, and this link has no token.", "error");
-      if (resend) resend.hidden = false;
-      return;
-    }
-    setStatus(status, "Confirming your email address…");
-    authRequest("POST", "/verify", { token: token }).then(function (reply) {
-      guard(function () {
-        if (reply.status === 200) {
-          setStatus(status, (reply.data && reply.data.message) || "Your email address is confirmed. You can sign in now.", "success");
-          if (next) next.hidden = false;
-        } else {
-          var problem = replyProblem(reply);
-          setStatus(status, problem.code === "invalid_token"
-            ? problem.message + " Ask for a new link below."
-            : problem.message, "error");
-          if (resend && problem.code === "invalid_token") resend.hidden = false;
-        }
-        focusStatus(status);
-      });
-    });
-  }
-
-  function accountReset(root) {
-    var status = root.querySelector("[data-account-page-status]");
-    var forgot = root.querySelector('[data-account-form="forgot"]');
-    var reset = root.querySelector('[data-account-form="reset"]');
-    var done = root.querySelector("[data-account-reset-done]");
-    var token = queryParam("token");
-    dropQuery();
-    accountForm(forgot, {
-      send: function (values) {
-        return authRequest("POST", "/password/forgot", { email: values.email });
-      },
-      done: function (reply, values, form) {
-        form.hidden = true;
-        setStatus(status, (reply.data && reply.data.message) ||
-          "If " + values.email + " has an account, we sent it a link to choose a new password.", "success");
-        focusStatus(status);
-      }
-    });
-    accountForm(reset, {
-      fallbackField: "new_password",
-      send: function (values) {
-        return authRequest("POST", "/password/reset", { token: token, new_password: values.new_password });
-      },
-      done: function (reply, values, form) {
-        form.hidden = true;
-        signedOutLocally();
-        setStatus(status, (reply.data && reply.data.message) || "Your password is changed. Sign in with it now.", "success");
-        if (done) done.hidden = false;
-        focusStatus(status);
-      },
-      failed: function (reply, problem) {
-        if (problem.code !== "invalid_token") return;
-        reset.hidden = true;
-        setStatus(status, problem.message + " Ask for a new link below.", "error");
-        if (forgot) forgot.hidden = false;
-        focusStatus(status);
-      }
-    });
-    if (token && reset) reset.hidden = false;
-    else if (forgot) forgot.hidden = false;
-  }
-
-  /** A time from the API (Unix seconds, or an ISO 8601 string) as the reader's locale writes it. */
-  function readableDate(value, withTime) {
-    var seconds = typeof value === "number" ? value : /^\d+(\.\d+)?$/.test(String(value || "")) ? Number(value) : NaN;
-    var date = !isNaN(seconds) ? new Date(seconds * 1000) : value ? new Date(value) : null;
-    if (!date || isNaN(date.getTime())) return value ? String(value) : "";
-    var options = withTime
-      ? { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" }
-      : { year: "numeric", month: "long", day: "numeric" };
-    try {
-      return date.toLocaleString(doc.documentElement.lang || undefined, options);
-    } catch (error) {
-      return date.toISOString();
-    }
-  }
-
-  /** "Firefox on Windows" from a user agent string, or the string itself when it says nothing known. */
-  function deviceName(agent) {
-    var text = String(agent || "");
-    var browser = /Edg\//.test(text) ? "Edge" : /Firefox\//.test(text) ? "Firefox"
-      : /Chrom(e|ium)\//.test(text) ? "Chrome" : /Safari\//.test(text) ? "Safari" : "";
-    var system = /Android/.test(text) ? "Android" : /iPhone|iPad/.test(text) ? "iOS"
-      : /Windows/.test(text) ? "Windows" : /Mac OS X|Macintosh/.test(text) ? "macOS" : /Linux/.test(text) ? "Linux" : "";
-    if (browser && system) return browser + " on " + system;
-    return browser || system || text.slice(0, 60) || "Unknown device";
-  }
-
-  function accountHome(root, page) {
-    var status = root.querySelector("[data-account-page-status]");
-    var sections = root.querySelector("[data-account-signed-in]");
-    var signedOutPanel = root.querySelector("[data-account-signed-out]");
-    var user = null;
-
-    function showUser(value) {
-      user = value || user;
-      if (!user) return;
-      var fields = root.querySelectorAll("[data-account-user]");
-      for (var i = 0; i < fields.length; i++) {
-        var key = fields[i].getAttribute("data-account-user");
-        var text = key === "created_at" ? readableDate(user.created_at)
-          : key === "two_factor" ? (user.two_factor ? "On" : "Off")
-          : key === "email" ? String(user.email || "") + (user.email_verified === false ? " (not confirmed yet)" : "")
-          : String(user[key] || "—");
-        fields[i].textContent = text;
-      }
-      showHeaderUser(user);
-    }
-
-    function leave(message) {
-      signedOutLocally();
-      sections.hidden = true;
-      if (signedOutPanel) signedOutPanel.hidden = false;
-      setStatus(status, message, "success");
-      focusStatus(status);
-    }
-
-    /* Sessions */
-    var sessionList = root.querySelector("[data-account-sessions]");
-    var sessionStatus = root.querySelector("[data-account-sessions-status]");
-    var sessionsTitle = doc.getElementById("account-sessions-title");
-
-    function signOut() {
-      return authRequest("POST", "/signout").then(function (reply) {
-        if (reply.status === 204 || reply.status === 200 || reply.status === 401) leave("You have signed out.");
-        else setStatus(sessionStatus, replyProblem(reply).message, "error");
-      });
-    }
-
-    function loadSessions() {
-      authRequest("GET", "/sessions").then(function (reply) {
-        guard(function () {
-          sessionList.textContent = "";
-          var sessions = reply.status === 200 && reply.data && Array.isArray(reply.data.sessions) ? reply.data.sessions : null;
-          if (!sessions) return setStatus(sessionStatus, replyProblem(reply).message, "error");
-          sessions.forEach(function (session) {
-            var device = deviceName(session.user_agent);
-            var item = make("li", "account-session");
-            var text = make("div", "account-session-text");
-            text.appendChild(make("span", "account-session-device", device));
-            if (session.current) text.appendChild(make("span", "badge account-session-current", "This browser"));
-            var details = [];
-            if (session.ip) details.push(String(session.ip));
-            if (session.last_seen_at) details.push("last active " + readableDate(session.last_seen_at, true));
-            if (session.created_at) details.push("signed in " + readableDate(session.created_at));
-            text.appendChild(make("span", "account-session-meta", details.join(" · ")));
-            item.appendChild(text);
-            var button = make("button", "button account-session-signout", "Sign out");
-            button.type = "button";
-            button.appendChild(make("span", "visually-hidden", session.current ? " of this browser" : " of " + device));
-            button.addEventListener("click", function () {
-              if (button.getAttribute("aria-disabled") === "true") return;
-              if (session.current) return signOut();
-              button.setAttribute("aria-disabled", "true");
-              authRequest("DELETE", "/sessions/" + encodeURIComponent(session.id)).then(function (reply) {
-                button.removeAttribute("aria-disabled");
-                if (reply.status === 204 || reply.status === 200 || reply.status === 404) {
-                  item.parentNode.removeChild(item);
-                  setStatus(sessionStatus, "Signed out of " + device + ".", "success");
-                  if (sessionsTitle) sessionsTitle.focus();
-                } else {
-                  setStatus(sessionStatus, replyProblem(reply).message, "error");
-                }
-              });
-            });
-            item.appendChild(button);
-            sessionList.appendChild(item);
-          });
-        });
-      });
-    }
-
-    /* Two-step verification: off → setup → codes → on */
-    function twoFactor(state) {
-      var parts = root.querySelectorAll("[data-account-2fa]");
-      var shown = null;
-      for (var i = 0; i < parts.length; i++) {
-        parts[i].hidden = parts[i].getAttribute("data-account-2fa") !== state;
-        if (!parts[i].hidden) shown = parts[i];
-      }
-      var heading = shown && shown.querySelector("[data-account-focus]");
-      return heading;
-    }
-
-    accountForm(root.querySelector('[data-account-form="2fa-setup"]'), {
-      fallbackField: "password",
-      send: function (values) {
-        return authRequest("POST", "/2fa/setup", { password: values.password });
-      },
-      done: function (reply, values, form) {
-        var data = reply.data || {};
-        form.reset();
-        root.querySelector("[data-account-otpauth]").textContent = String(data.otpauth_uri || "");
-        root.querySelector("[data-account-key]").textContent = String(data.secret || "")
-          .replace(/\s+/g, "")
-          .replace(/(.{4})(?=.)/g, "$1 ");
-        var heading = twoFactor("setup");
-        if (heading) heading.focus();
-      }
-    });
-    accountForm(root.querySelector('[data-account-form="2fa-enable"]'), {
-      fallbackField: "code",
-      send: function (values) {
-        return authRequest("POST", "/2fa/enable", { code: values.code });
-      },
-      done: function (reply, values, form) {
-        form.reset();
-        var list = root.querySelector("[data-account-recovery-codes]");
-        list.textContent = "";
-        var codes = reply.data && Array.isArray(reply.data.recovery_codes) ? reply.data.recovery_codes : [];
-        codes.forEach(function (code) {
-          var item = make("li");
-          item.appendChild(make("code", "", String(code)));
-          list.appendChild(item);
-        });
-        root.querySelector("[data-account-otpauth]").textContent = "";
-        root.querySelector("[data-account-key]").textContent = "";
-        user.two_factor = true;
-        // The function rotated this session and ended the others.
-        showUser(reply.data && reply.data.user);
-        loadSessions();
-        var heading = twoFactor("codes");
-        if (heading) heading.focus();
-      }
-    });
-    var saved = root.querySelector("[data-account-codes-saved]");
-    if (saved) {
-      saved.addEventListener("click", function () {
-        // Shown once: take them out of the page as well.
-        root.querySelector("[data-account-recovery-codes]").textContent = "";
-        twoFactor("on");
-        var title = doc.getElementById("account-2fa-title");
-        if (title) {
-          title.tabIndex = -1;
-          title.focus();
-        }
-      });
-    }
-    accountForm(root.querySelector('[data-account-form="2fa-disable"]'), {
-      fallbackField: "password",
-      send: function (values) {
-        return authRequest("POST", "/2fa/disable", { password: values.password });
-      },
-      done: function (reply, values, form) {
-        form.reset();
-        user.two_factor = false;
-        showUser(reply.data && reply.data.user);
-        twoFactor("off");
-        var status = root.querySelector('[data-account-2fa="off"] [data-account-status]');
-        setStatus(status, "Two-step verification is off.", "success");
-        focusStatus(status);
-      }
-    });
-
-    /* Password */
-    accountForm(root.querySelector('[data-account-form="password"]'), {
-      fallbackField: "current_password",
-      send: function (values) {
-        return authRequest("POST", "/password", { current_password: values.current_password, new_password: values.new_password });
-      },
-      done: function (reply, values, form) {
-        form.reset();
-        showUser(reply.data && reply.data.user);
-        var status = form.querySelector("[data-account-status]");
-        setStatus(status, "Your password is changed. Your other devices were signed out.", "success");
-        focusStatus(status);
-        loadSessions();
-      }
-    });
-
-    /* Download my data */
-    var exportButton = root.querySelector("[data-account-export]");
-    var exportStatus = root.querySelector("[data-account-export-status]");
-    if (exportButton) {
-      exportButton.addEventListener("click", function () {
-        if (exportButton.getAttribute("aria-disabled") === "true") return;
-        exportButton.setAttribute("aria-disabled", "true");
-        setStatus(exportStatus, "Preparing your data…");
-        fetch(auth.api + "/export", { credentials: "same-origin", headers: { Accept: "application/json" } })
-          .then(function (response) {
-            if (response.status !== 200) {
-              return response.json().catch(function () { return null; }).then(function (data) {
-                throw replyProblem({ status: response.status, data: data, response: response });
-              });
-            }
-            var disposition = response.headers.get("Content-Disposition") || "";
-            var named = /filename="?([^";]+)"?/.exec(disposition);
-            return response.blob().then(function (blob) {
-              var name = named ? named[1] : "account-data.json";
-              var link = make("a");
-              link.href = URL.createObjectURL(blob);
-              link.download = name;
-              link.hidden = true;
-              doc.body.appendChild(link);
-              link.click();
-              doc.body.removeChild(link);
-              setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
-              setStatus(exportStatus, "Your data was saved as " + name + ".", "success");
-            });
-          })
-          .catch(function (problem) {
-            // A fetch that failed is an Error (offline); a refused one is a problem from replyProblem.
-            var message = problem && !(problem instanceof Error) ? problem.message : accountMessages.offline;
-            setStatus(exportStatus, message || accountMessages.failed, "error");
-          })
-          .then(function () {
-            exportButton.removeAttribute("aria-disabled");
-          });
-      });
-    }
-
-    /* Delete my account: the typed address confirms it (and is what the function checks for an
-       account without a password); the password, when the account has one. */
-    accountForm(root.querySelector('[data-account-form="delete"]'), {
-      fallbackField: "password",
-      check: function (values) {
-        var typed = String(values.confirm || "").toLowerCase();
-        if (user && user.email && typed !== String(user.email).toLowerCase()) {
-          return { field: "confirm", message: "Type " + user.email + ", the address of this account." };
-        }
-        return null;
-      },
-      send: function (values) {
-        var body = { confirm: values.confirm };
-        if (values.password) body.password = values.password;
-        return authRequest("DELETE", "/account", body);
-      },
-      done: function () {
-        leave("Your account has been deleted. Thank you for having been with us.");
-        if (signedOutPanel) signedOutPanel.hidden = true;
-      }
-    });
-
-    var signOutButton = root.querySelector("[data-account-signout]");
-    if (signOutButton) signOutButton.addEventListener("click", signOut);
-
-    setStatus(status, "Loading your account…");
-    currentSession().then(function (reply) {
-      guard(function () {
-        if (reply.status === 401) {
-          window.location.replace(page.signin + "?return_to=" + encodeURIComponent(window.location.pathname).replace(/%2F/g, "/"));
-          return;
-        }
-        if (reply.status !== 200 || !reply.data || !reply.data.user) {
-          setStatus(status, replyProblem(reply).message, "error");
-          return;
-        }
-        setStatus(status, "");
-        showUser(reply.data.user);
-        twoFactor(reply.data.user.two_factor ? "on" : "off");
-        sections.hidden = false;
-        loadSessions();
-        providerLinks(root, page.home, "Connect");
-      });
-    });
-  }
-
-  function setUpAccountPages() {
-    var root = doc.querySelector("[data-account-view]");
-    if (!root || typeof fetch !== "function" || typeof Promise === "undefined") return;
-    auth.api = root.getAttribute("data-account-api") || auth.api;
-    var page = {
-      home: root.getAttribute("data-account-home") || "/account/",
-      signin: root.getAttribute("data-account-signin") || "/account/signin/"
-    };
-    var ready = root.querySelector("[data-account-ready]");
-    if (ready) ready.hidden = false;
-    var views = { signin: accountSignIn, signup: accountSignUp, verify: accountVerify, reset: accountReset, home: accountHome };
-    var view = views[root.getAttribute("data-account-view")];
-    if (view) view(root, page);
-  }
-
   /* ---------- Course sidebar ---------- */
 
   function setUpCourseNav() {
@@ -1161,42 +449,246 @@
     }
   }
 
-  /* ---------- Progress ---------- */
+  /* ---------- Progress (the progress function: functions/openapi.json, `/api/progress`) ---------- */
 
+  var progress = {
+    api: "/api/progress",
+    messages: {
+      saving: "Saving…",
+      done: "You have completed this lesson.",
+      failed: "Your progress could not be saved. Please try again.",
+      offline: "We couldn't reach the server. Check your connection and try again.",
+      finished: "You have finished the course. "
+    }
+  };
+
+  /** A lesson's URL in the progress API: the lesson id holds `/`, and is sent as ONE segment. */
+  function lessonURL(lessonId) {
+    return progress.api + "/lessons/" + encodeURIComponent(lessonId);
+  }
+
+  /** The sign-in page, coming back to this one afterwards. */
+  function signInURL() {
+    var slot = doc.querySelector("[data-lectern-account]");
+    var account = (slot && slot.getAttribute("data-account-url")) || "/account/";
+    return account + "signin/?return_to=" + encodeURIComponent(window.location.pathname).replace(/%2F/g, "/");
+  }
+
+  /** "Sign in to save progress and check answers", with the link: the whole of what a signed-out
+      reader is told; the page reads as it always did. */
+  function fillSignInNote(element) {
+    element.textContent = "";
+    var link = make("a", null, "Sign in");
+    link.href = signInURL();
+    element.appendChild(link);
+    element.appendChild(doc.createTextNode(" to save progress and check answers."));
+    return element;
+  }
+
+  /** The site path of a certificate's verification page (the API gives an absolute URL made from
+      the configured site address; the path keeps the reader on this host). */
+  function certificatePath(certificate) {
+    try {
+      return new URL(String(certificate.url), window.location.href).pathname;
+    } catch (error) {
+      return "/certificates/" + encodeURIComponent(String(certificate.id)) + "/";
+    }
+  }
+
+  /** Writes "You have finished the course. View your certificate" into `element`. */
+  function showCertificateLink(element, certificate) {
+    element.appendChild(doc.createTextNode(progress.messages.finished));
+    var link = make("a", "certificate-link", "View your certificate");
+    link.href = certificatePath(certificate);
+    link.setAttribute("data-lectern-certificate-link", "");
+    element.appendChild(link);
+  }
+
+  /** What to say when a progress call failed: the function's own message when it gave one. */
+  function progressProblem(reply) {
+    if (reply.status === 0) return progress.messages.offline;
+    var error = reply.data && reply.data.error;
+    if (error && typeof error.message === "string" && error.message && reply.status < 500 && reply.status !== 404) {
+      return error.message;
+    }
+    return progress.messages.failed;
+  }
+
+  /** Ticks (or unticks) a lesson wherever the page lists it: `data-lesson-id` on sidebar and
+      syllabus entries, and on the lesson itself. */
+  function markCompleted(lessonId, done) {
+    var elements = doc.querySelectorAll("[data-lesson-id]");
+    for (var i = 0; i < elements.length; i++) {
+      var element = elements[i];
+      if (element.getAttribute("data-lesson-id") !== lessonId) continue;
+      var label = element.tagName === "A" ? element : element.querySelector(".lesson-item-title");
+      var note = element.querySelector("[data-lectern-completed]");
+      element.classList.toggle("is-complete", done);
+      if (done && !note && label && element.tagName !== "ARTICLE") {
+        note = make("span", "visually-hidden", " (completed)");
+        note.setAttribute("data-lectern-completed", "");
+        label.appendChild(note);
+      } else if (!done && note) {
+        note.parentNode.removeChild(note);
+      }
+    }
+  }
+
+  /** The course's progress (`GET /api/progress/courses/{course}`) on its pages: ticks, the
+      summary and "Continue where you left off" on the course page. */
+  function showCourseProgress(data) {
+    var lessons = data.lessons && typeof data.lessons === "object" ? data.lessons : {};
+    Object.keys(lessons).forEach(function (id) {
+      if (lessons[id] && lessons[id].completed === true) markCompleted(id, true);
+    });
+    var completed = Number(data.completed) || 0;
+    var total = Number(data.total) || 0;
+    var summary = doc.querySelector("[data-lectern-progress]");
+    if (summary && total > 0 && completed > 0) {
+      var percent = typeof data.percent === "number" ? data.percent : Math.floor((completed * 100) / total);
+      summary.textContent = "You have completed " + completed + " of " + total + " lessons (" + percent + "%).";
+      summary.hidden = false;
+    }
+    var resume = doc.querySelector("[data-lectern-continue]");
+    var next = data["continue"];
+    var link = resume && resume.querySelector("a");
+    if (!link || !next || typeof next.url !== "string") return;
+    var start = doc.querySelector("[data-lectern-start]");
+    // Someone who has not started yet has nowhere to continue from: "Start the course" says it.
+    if (completed === 0 && start && start.getAttribute("href") === next.url) return;
+    link.href = next.url;
+    var title = resume.querySelector("[data-lectern-continue-title]");
+    if (title) title.textContent = String(next.title || "");
+    resume.hidden = false;
+  }
+
+  /** "Complete and continue" (or "Mark complete" on a course's last lesson) and its undo. */
+  function lessonControls(panel, lessonId, course) {
+    var box = panel.querySelector("[data-lesson-progress-signed-in]");
+    var complete = panel.querySelector("[data-lesson-complete]");
+    var undo = panel.querySelector("[data-lesson-incomplete]");
+    var status = panel.querySelector("[data-lesson-progress-status]");
+    var entry = course.lessons && course.lessons[lessonId];
+    if (!box || !complete || !entry) return;
+    var busy = false;
+
+    function show(done, message) {
+      complete.hidden = done;
+      if (undo) undo.hidden = !done;
+      if (status) status.textContent = message === undefined ? (done ? progress.messages.done : "") : message;
+    }
+
+    function send(done, button) {
+      if (busy) return;
+      busy = true;
+      // aria-disabled rather than disabled: a disabled button drops keyboard focus mid-send.
+      button.setAttribute("aria-disabled", "true");
+      if (status) status.textContent = progress.messages.saving;
+      apiRequest("PUT", lessonURL(lessonId), { completed: done }).then(function (reply) {
+        busy = false;
+        button.removeAttribute("aria-disabled");
+        guard(function () {
+          if (reply.status === 401) {
+            show(false, "");
+            if (status) fillSignInNote(status);
+            return;
+          }
+          if (reply.status !== 200 || !reply.data) {
+            if (status) status.textContent = progressProblem(reply);
+            return;
+          }
+          var answer = reply.data;
+          markCompleted(lessonId, done);
+          if (done && answer.certificate && answer.certificate.id) {
+            show(true, "");
+            if (status) {
+              showCertificateLink(status, answer.certificate);
+              status.querySelector("[data-lectern-certificate-link]").focus();
+            }
+            return;
+          }
+          if (done && complete.hasAttribute("data-lesson-continue") && answer.next && typeof answer.next.url === "string") {
+            window.location.assign(answer.next.url);
+            return;
+          }
+          show(done);
+          if (done && answer.next && typeof answer.next.url === "string" && status) {
+            status.appendChild(doc.createTextNode(" Next: "));
+            var next = make("a", null, String(answer.next.title || "the next lesson"));
+            next.href = answer.next.url;
+            status.appendChild(next);
+          }
+          // The focused button was just hidden: keep the reader's place on its replacement.
+          var replacement = done ? undo : complete;
+          if (replacement) replacement.focus();
+        });
+      });
+    }
+
+    complete.addEventListener("click", function () {
+      send(true, complete);
+    });
+    if (undo) {
+      undo.addEventListener("click", function () {
+        send(false, undo);
+      });
+    }
+    show(entry.completed === true);
+    box.hidden = false;
+    panel.hidden = false;
+  }
+
+  /** On a course's pages, for a signed-in reader: ticks, progress, the lesson's buttons, and the
+      visit that "continue where you left off" uses. A signed-out reader gets a quiet note. */
   function setUpProgress() {
     var holder = doc.querySelector("body[data-course-id], main[data-course-id]");
     var courseId = holder && holder.getAttribute("data-course-id");
-    if (!courseId) return;
-    var request = getJSON("/api/progress/courses/" + encodeURIComponent(courseId));
-    if (!request) return;
-    request.then(function (data) {
+    if (!courseId || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    var article = doc.querySelector("article[data-lesson-id]");
+    var lessonId = article && article.getAttribute("data-lesson-id");
+    var panel = doc.querySelector("[data-lesson-progress]");
+    signedInUser().then(function (user) {
       guard(function () {
-        if (!data || !Array.isArray(data.completed)) return;
-        var done = {};
-        data.completed.forEach(function (id) {
-          done[String(id)] = true;
-        });
-        var elements = doc.querySelectorAll("[data-lesson-id]");
-        var syllabus = {};
-        for (var i = 0; i < elements.length; i++) {
-          var element = elements[i];
-          var id = element.getAttribute("data-lesson-id");
-          var isDone = Object.prototype.hasOwnProperty.call(done, id);
-          if (element.closest(".syllabus")) syllabus[id] = isDone;
-          if (!isDone || element.classList.contains("is-complete")) continue;
-          element.classList.add("is-complete");
-          var label = element.tagName === "A" ? element : element.querySelector(".lesson-item-title");
-          if (label) label.appendChild(make("span", "visually-hidden", " (completed)"));
+        if (user === null) {
+          var note = panel && panel.querySelector("[data-lesson-progress-signed-out]");
+          if (note) {
+            fillSignInNote(note).hidden = false;
+            panel.hidden = false;
+          }
+          return;
         }
-        var ids = Object.keys(syllabus);
-        var total = ids.length;
-        var complete = ids.filter(function (key) {
-          return syllabus[key];
-        }).length;
-        var summary = doc.querySelector("[data-lectern-progress]");
-        if (summary && total > 0 && complete > 0) {
-          summary.textContent = "You have completed " + complete + " of " + total + " lessons.";
-          summary.hidden = false;
+        if (!user) return;
+        if (lessonId) apiRequest("POST", lessonURL(lessonId) + "/visit");
+        apiRequest("GET", progress.api + "/courses/" + encodeURIComponent(courseId)).then(function (reply) {
+          guard(function () {
+            if (reply.status !== 200 || !reply.data) return;
+            showCourseProgress(reply.data);
+            if (panel && lessonId) lessonControls(panel, lessonId, reply.data);
+          });
+        });
+      });
+    });
+  }
+
+  /** On a teaser: why the lesson is closed to this reader, from the access check the router
+      asked too (401/402/403 with `{"error":{"message"}}`); any other answer leaves it hidden.
+      A signed-in reader is not asked to sign in (`[data-locked-signin]` is hidden). */
+  function setUpAccessReason() {
+    var reason = doc.querySelector("[data-access-reason]");
+    if (!reason || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    signedInUser().then(function (user) {
+      if (!user) return;
+      Array.prototype.forEach.call(doc.querySelectorAll("[data-locked-signin]"), function (element) {
+        element.hidden = true;
+      });
+    });
+    apiRequest("GET", "/api/access/check", undefined, { "X-Original-URI": window.location.pathname }).then(function (reply) {
+      guard(function () {
+        var error = reply.data && reply.data.error;
+        if ((reply.status === 401 || reply.status === 402 || reply.status === 403)
+          && error && typeof error.message === "string" && error.message) {
+          reason.textContent = error.message;
+          reason.hidden = false;
         }
       });
     });
@@ -1424,97 +916,335 @@
     showLeadResultFromURL(forms);
   }
 
-  /* ---------- Quizzes ---------- */
+  /* ---------- Quizzes (graded by the progress function; no answer is ever in the page) ---------- */
 
-  /** The answers in a quiz form, keyed by question id (the contract of the progress API). */
-  function quizAnswers(form) {
-    var answers = {};
-    var questions = form.querySelectorAll("[data-question]");
-    for (var i = 0; i < questions.length; i++) {
-      var question = questions[i];
-      var id = question.getAttribute("data-question");
-      var type = question.getAttribute("data-type");
-      if (type === "ordering") {
-        var order = [];
-        var selects = question.querySelectorAll("select[data-item]");
-        for (var j = 0; j < selects.length; j++) {
-          order.push({ item: selects[j].getAttribute("data-item"), position: Number(selects[j].value) || 0 });
-        }
-        order.sort(function (a, b) { return a.position - b.position; });
-        answers[id] = order.map(function (entry) { return entry.item; });
-      } else if (type === "tracing") {
-        var choice = question.querySelector("input[type=radio]:checked");
-        var output = question.querySelector("textarea");
-        var lineInput = question.querySelector("input[type=text]");
-        answers[id] = {
-          compiles: choice ? choice.value === "compiles" : null,
-          output: output ? output.value : "",
-          line: lineInput && lineInput.value ? Number(lineInput.value) : null
-        };
-      } else if (type === "short" || type === "numeric") {
-        var input = question.querySelector("input");
-        answers[id] = input ? input.value : "";
-      } else {
-        var checked = question.querySelectorAll("input:checked");
-        answers[id] = Array.prototype.map.call(checked, function (box) { return box.value; });
-      }
-    }
-    return answers;
+  var quizMessages = {
+    checking: "Checking…",
+    unanswered: "Answer this question first.",
+    unansweredStatus: "Some questions have no answer yet.",
+    unavailable: "Quiz checking is not available on this site yet; nothing was sent.",
+    offline: "We couldn't reach the server. Check your connection and try again.",
+    retryWrong: "Retry only what I got wrong",
+    retryAll: "Answer every question again",
+    checkAll: "Check answers",
+    checkWrong: "Check these answers",
+    wrongMode: "Change the answers you got wrong, then check them again. The others keep their marks."
+  };
+
+  /** `data-quiz` is `LESSON-ID/QUIZ-ID`, and lesson ids hold `/`: split at the last one. The
+      lesson id is sent as ONE percent-encoded segment (docs/THEME.md). */
+  function quizURL(key) {
+    var cut = key.lastIndexOf("/");
+    return progress.api + "/quizzes/" + encodeURIComponent(key.slice(0, cut)) + "/" + encodeURIComponent(key.slice(cut + 1));
   }
 
+  /** A key for one submission: a resend after a network failure is answered once, not twice. */
+  function idempotencyKey() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+  }
+
+  /** One question's answer as the API takes it, or null when it has none yet. */
+  function questionAnswer(question) {
+    var type = question.getAttribute("data-type");
+    if (type === "ordering") {
+      var order = [];
+      var selects = question.querySelectorAll("select[data-item]");
+      for (var j = 0; j < selects.length; j++) {
+        if (!selects[j].value) return null;
+        order.push({ item: selects[j].getAttribute("data-item"), position: Number(selects[j].value) || 0 });
+      }
+      order.sort(function (a, b) { return a.position - b.position; });
+      return order.map(function (entry) { return entry.item; });
+    }
+    if (type === "tracing") {
+      var choice = question.querySelector("input[type=radio]:checked");
+      if (!choice) return null;
+      var output = question.querySelector("textarea");
+      var lineInput = question.querySelector("input[type=text]");
+      return {
+        compiles: choice.value === "compiles",
+        output: output ? output.value : "",
+        line: lineInput && lineInput.value ? Number(lineInput.value) : null
+      };
+    }
+    if (type === "short" || type === "numeric") {
+      var input = question.querySelector("input");
+      return input && input.value.trim() ? input.value : null;
+    }
+    var checked = question.querySelectorAll("input:checked");
+    return checked.length ? Array.prototype.map.call(checked, function (box) { return box.value; }) : null;
+  }
+
+  /** The text a revealed answer stands for: option labels for option ids, the item texts in order. */
+  function answerText(question, answer) {
+    function optionText(id) {
+      var input = question.querySelector('input[value="' + String(id).replace(/["\\]/g, "\\$&") + '"]');
+      var label = input && input.closest("label");
+      if (input && label) return label.textContent.replace(/\s+/g, " ").trim();
+      var select = question.querySelector('select[data-item="' + String(id).replace(/["\\]/g, "\\$&") + '"]');
+      label = select && select.closest("label");
+      var first = label && label.firstChild;
+      return first && first.nodeType === 3 ? first.textContent.trim() : String(id);
+    }
+    if (Array.isArray(answer)) {
+      var texts = answer.map(optionText);
+      return question.getAttribute("data-type") === "ordering" ? texts.join(" → ") : texts.join("; ");
+    }
+    if (answer && typeof answer === "object") {
+      if (answer.compiles === false) return "It does not compile" + (answer.line ? "; the error is on line " + answer.line : "") + ".";
+      return "It compiles and prints: " + String(answer.output || "");
+    }
+    return String(answer);
+  }
+
+  /** Per-question marks and feedback, and the right answers when the quiz's policy reveals them. */
   function showQuizResult(form, data) {
     var results = (data && data.questions) || {};
     var questions = form.querySelectorAll("[data-question]");
     for (var i = 0; i < questions.length; i++) {
-      var result = results[questions[i].getAttribute("data-question")];
-      var feedback = questions[i].querySelector("[data-quiz-feedback]");
-      if (!feedback || !result) continue;
-      feedback.textContent = (result.correct ? "Correct. " : "Not quite. ") + (result.feedback || "");
-      questions[i].setAttribute("data-correct", result.correct ? "true" : "false");
+      var question = questions[i];
+      var result = results[question.getAttribute("data-question")];
+      var feedback = question.querySelector("[data-quiz-feedback]");
+      if (!result) continue;
+      question.setAttribute("data-correct", result.correct ? "true" : "false");
+      if (!feedback) continue;
+      feedback.textContent = "";
+      feedback.appendChild(make("strong", null, result.correct ? "Correct." : "Not quite."));
+      if (result.feedback) feedback.appendChild(doc.createTextNode(" " + result.feedback));
+      if (data.revealed && !result.correct && result.answer !== undefined && result.answer !== null) {
+        var reveal = make("span", "quiz-revealed");
+        reveal.setAttribute("data-quiz-revealed", "");
+        reveal.textContent = " The right answer: " + answerText(question, result.answer);
+        feedback.appendChild(reveal);
+      }
     }
   }
 
-  /** Quizzes are graded by the progress API (`POST /api/progress/quizzes/{lesson}/{quiz}/attempts`);
-      without it, the form says so and sends nothing anywhere else. */
+  /** "2 attempts left." / "No attempts left." / "" (no limit). */
+  function attemptsText(left) {
+    if (typeof left !== "number") return "";
+    return left === 0 ? " You have no attempts left." : " " + left + (left === 1 ? " attempt left." : " attempts left.");
+  }
+
+  function percent(score) {
+    return Math.round((Number(score) || 0) * 100) + "%";
+  }
+
+  /** `shuffle: true` quizzes show each choice question's options in a new order on every visit
+      (the ids stay, so grading is unchanged); true/false keeps its order. */
+  function shuffleOptions(form) {
+    if (form.getAttribute("data-quiz-shuffle") !== "true") return;
+    var questions = form.querySelectorAll('[data-type="single"] fieldset, [data-type="multiple"] fieldset');
+    Array.prototype.forEach.call(questions, function (fieldset) {
+      var options = Array.prototype.slice.call(fieldset.querySelectorAll(".quiz-option"));
+      for (var i = options.length - 1; i > 0; i--) {
+        var j = Math.floor(Math.random() * (i + 1));
+        var swap = options[i];
+        options[i] = options[j];
+        options[j] = swap;
+      }
+      options.forEach(function (option) {
+        fieldset.appendChild(option);
+      });
+    });
+  }
+
+  /** Quizzes are graded by the progress API; a signed-out reader is told to sign in, and without
+      the API the form says checking is not available. */
   function setUpQuizzes() {
     var forms = doc.querySelectorAll("form[data-quiz]");
+    if (!forms.length || typeof fetch !== "function" || typeof Promise === "undefined") return;
+    var user = signedInUser();
     Array.prototype.forEach.call(forms, function (form) {
-      var status = form.querySelector("[data-quiz-status]");
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        if (typeof fetch !== "function") return;
-        var url = "/api/progress/quizzes/" + form.getAttribute("data-quiz").split("/").map(encodeURIComponent).join("/") + "/attempts";
-        if (status) status.textContent = "Checking…";
-        fetch(url, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify({ answers: quizAnswers(form) })
-        })
-          .then(function (response) {
-            return response.json().then(
-              function (data) { return { status: response.status, data: data }; },
-              function () { return { status: response.status, data: null }; }
-            );
-          })
-          .then(function (reply) {
-            if (reply.status === 200 || reply.status === 201) {
-              showQuizResult(form, reply.data);
-              if (status) {
-                var score = reply.data && typeof reply.data.score === "number" ? Math.round(reply.data.score * 100) + "%. " : "";
-                status.textContent = score + (reply.data && reply.data.passed ? "Passed — well done." : "Not passed yet: try the ones you missed again.");
-              }
+      guard(function () {
+        shuffleOptions(form);
+      });
+      guard(function () {
+        enhanceQuiz(form, user);
+      });
+    });
+  }
+
+  function enhanceQuiz(form, user) {
+    var key = form.getAttribute("data-quiz") || "";
+    if (key.lastIndexOf("/") <= 0) return;
+    var url = quizURL(key);
+    var status = form.querySelector("[data-quiz-status]");
+    var submit = form.querySelector("button[type=submit]");
+    var actions = form.querySelector(".quiz-actions") || (submit && submit.parentNode);
+    var note = make("p", "quiz-note");
+    note.setAttribute("data-quiz-note", "");
+    note.hidden = true;
+    var retryWrong = make("button", "button", quizMessages.retryWrong);
+    retryWrong.type = "button";
+    retryWrong.hidden = true;
+    retryWrong.setAttribute("data-quiz-retry-wrong", "");
+    var retryAll = make("button", "button", quizMessages.retryAll);
+    retryAll.type = "button";
+    retryAll.hidden = true;
+    retryAll.setAttribute("data-quiz-retry-all", "");
+    if (actions) {
+      actions.appendChild(retryWrong);
+      actions.appendChild(retryAll);
+      actions.parentNode.insertBefore(note, actions);
+    }
+    var state = { wrong: [], onlyWrong: false, busy: false, signedOut: false, pendingKey: null, closed: false };
+
+    function setStatus(text) {
+      if (status) status.textContent = text;
+    }
+
+    function signedOut() {
+      state.signedOut = true;
+      fillSignInNote(note).hidden = false;
+    }
+
+    /** Only the questions got wrong can be changed; the others keep their marks. */
+    function lockRight(on) {
+      state.onlyWrong = on;
+      var questions = form.querySelectorAll("[data-question]");
+      var firstOpen = null;
+      for (var i = 0; i < questions.length; i++) {
+        var question = questions[i];
+        var locked = on && state.wrong.indexOf(question.getAttribute("data-question")) === -1;
+        question.classList.toggle("is-locked", locked);
+        var fields = question.querySelectorAll("input, select, textarea");
+        for (var j = 0; j < fields.length; j++) fields[j].disabled = locked;
+        if (on && !locked && !firstOpen) firstOpen = fields[0];
+      }
+      retryWrong.hidden = true;
+      retryAll.hidden = !on;
+      if (submit) submit.textContent = on ? quizMessages.checkWrong : quizMessages.checkAll;
+      if (on) {
+        setStatus(quizMessages.wrongMode);
+        if (firstOpen) firstOpen.focus();
+      }
+    }
+
+    /** After an attempt or on load: what can be done next. */
+    function offerRetry(passed, left) {
+      state.closed = !passed && left === 0;
+      if (submit) {
+        if (state.closed) submit.setAttribute("aria-disabled", "true");
+        else submit.removeAttribute("aria-disabled");
+      }
+      retryWrong.hidden = passed || state.closed || !state.wrong.length;
+      retryAll.hidden = true;
+    }
+
+    function showAnswer(data) {
+      state.wrong = Array.isArray(data.wrong) ? data.wrong.map(String) : [];
+      lockRight(false);
+      showQuizResult(form, data);
+      var text = data.passed
+        ? "Passed with " + percent(data.score) + ". Well done!"
+        : "You scored " + percent(data.score) + ": not passed yet." + (state.wrong.length ? " " + state.wrong.length + " to fix." : "");
+      setStatus(text + attemptsText(data.attempts_left));
+      if (data.certificate && data.certificate.id && status) {
+        status.appendChild(doc.createTextNode(" "));
+        showCertificateLink(status, data.certificate);
+      }
+      offerRetry(data.passed === true, data.attempts_left);
+    }
+
+    function collect() {
+      var answers = {};
+      var missing = [];
+      var questions = form.querySelectorAll("[data-question]");
+      for (var i = 0; i < questions.length; i++) {
+        var question = questions[i];
+        var id = question.getAttribute("data-question");
+        if (state.onlyWrong && state.wrong.indexOf(id) === -1) continue;
+        var answer = questionAnswer(question);
+        if (answer === null) {
+          missing.push(question);
+          var feedback = question.querySelector("[data-quiz-feedback]");
+          if (feedback) feedback.textContent = quizMessages.unanswered;
+          question.setAttribute("data-correct", "false");
+        } else {
+          answers[id] = answer;
+        }
+      }
+      if (missing.length) {
+        setStatus(quizMessages.unansweredStatus);
+        var field = missing[0].querySelector("input, select, textarea");
+        if (field) field.focus();
+        return null;
+      }
+      return answers;
+    }
+
+    retryWrong.addEventListener("click", function () {
+      lockRight(true);
+    });
+    retryAll.addEventListener("click", function () {
+      lockRight(false);
+      setStatus("");
+      var first = form.querySelector("[data-question] input, [data-question] select, [data-question] textarea");
+      if (first) first.focus();
+    });
+    form.addEventListener("input", function () {
+      state.pendingKey = null;
+    });
+    form.addEventListener("change", function () {
+      state.pendingKey = null;
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (state.busy || state.closed) return;
+      if (state.signedOut) {
+        setStatus("");
+        fillSignInNote(status || note);
+        return;
+      }
+      var answers = collect();
+      if (!answers) return;
+      state.busy = true;
+      if (submit) submit.setAttribute("aria-disabled", "true");
+      setStatus(quizMessages.checking);
+      // A resend of the same answers after a network failure keeps its key.
+      var keyForSend = state.pendingKey || idempotencyKey();
+      state.pendingKey = keyForSend;
+      apiRequest("POST", url + "/attempts", { answers: answers, only_wrong: state.onlyWrong }, { "Idempotency-Key": keyForSend })
+        .then(function (reply) {
+          state.busy = false;
+          if (submit) submit.removeAttribute("aria-disabled");
+          guard(function () {
+            if (reply.status !== 0) state.pendingKey = null;
+            if ((reply.status === 200 || reply.status === 201) && reply.data && reply.data.questions) {
+              showAnswer(reply.data);
             } else if (reply.status === 401) {
-              if (status) status.textContent = "Sign in to have your answers checked.";
-            } else if (reply.data && reply.data.error && reply.status !== 404) {
-              if (status) status.textContent = reply.data.error.message;
-            } else if (status) {
-              status.textContent = "Quiz checking is not available on this site yet; nothing was sent.";
+              signedOut();
+              setStatus("");
+            } else if (reply.status === 0) {
+              setStatus(quizMessages.offline);
+            } else if (reply.data && reply.data.error && reply.status !== 404 && reply.status < 500) {
+              setStatus(String(reply.data.error.message || quizMessages.unavailable));
+              if (reply.data.error.code === "no_attempts_left") offerRetry(false, 0);
+            } else {
+              setStatus(quizMessages.unavailable);
             }
-          })
-          .catch(function () {
-            if (status) status.textContent = "Could not reach the server. Check your connection and try again.";
           });
+        });
+    });
+
+    user.then(function (who) {
+      guard(function () {
+        if (who === null) return signedOut();
+        if (!who) return;
+        // Where the reader left this quiz: passed, the best score, attempts left, what to fix.
+        apiRequest("GET", url).then(function (reply) {
+          guard(function () {
+            var data = reply.data;
+            if (reply.status !== 200 || !data || !Array.isArray(data.attempts) || !data.attempts.length) return;
+            state.wrong = Array.isArray(data.wrong) ? data.wrong.map(String) : [];
+            var best = typeof data.best_score === "number" ? " Your best score: " + percent(data.best_score) + "." : "";
+            setStatus((data.passed ? "You have passed this quiz." : "Not passed yet.") + best + attemptsText(data.attempts_left));
+            offerRetry(data.passed === true, data.attempts_left);
+          });
+        });
       });
     });
   }
@@ -1555,14 +1285,30 @@
     });
   }
 
+  /* What `assets/account.js` (the account, learning and certificate pages) uses of this file. */
+  window.Lectern = {
+    auth: auth,
+    guard: guard,
+    make: make,
+    apiRequest: apiRequest,
+    authRequest: authRequest,
+    currentSession: currentSession,
+    signedInUser: signedInUser,
+    signedOutLocally: signedOutLocally,
+    showHeaderUser: showHeaderUser,
+    retryMessage: retryMessage,
+    progressAPI: progress.api,
+    certificatePath: certificatePath
+  };
+
   function start() {
     guard(setUpTemplateForms);
     guard(setUpQuizzes);
     guard(setUpSearch);
-    guard(setUpAccountPages);
     guard(setUpAccount);
     guard(setUpCourseNav);
     guard(setUpProgress);
+    guard(setUpAccessReason);
     guard(setUpLeadForms);
   }
 

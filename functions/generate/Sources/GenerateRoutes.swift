@@ -79,7 +79,13 @@ struct GenerateRoutes: Sendable {
                                     }
                                     stream.continuation.finish()
                                 }
-                                for await buffer in stream.stream { try await writer.write(buffer) }
+                                do {
+                                    for await buffer in stream.stream { try await writer.write(buffer) }
+                                } catch {
+                                    // The page went away: stop asking the model (and paying for it).
+                                    work.cancel()
+                                    throw error
+                                }
                                 _ = await work.value
                                 try await writer.finish(nil)
                             })
@@ -102,7 +108,8 @@ struct GenerateRoutes: Sendable {
                                      policy: services.settings.bannedWords.map { QualityPolicy(bannedTerms: $0, claimTerms: QualityPolicy.defaultClaimTerms, duplicateThreshold: 0.8) } ?? .standard)
         var variants: [[String: Any]] = []
         var accepted: [[String: String]] = []
-        var tokensIn = 0, tokensOut = 0, cachedVariants = 0, savedMicros = 0
+        var tokensIn = 0, tokensOut = 0, cachedVariants = 0, savedMicros = 0, cost = 0
+        var models = Set<String>(), providers = Set<String>()
         var usedModel = provider.model, usedProvider = provider.id
         for index in 0..<job.count {
             var request = try job.builder.request(job.inputs, variant: index, of: job.count)
@@ -111,8 +118,11 @@ struct GenerateRoutes: Sendable {
                 let outcome = try await answer(request, variant: index, useCache: !job.fresh && attempt == 0, emit: emit)
                 tokensIn += outcome.tokensIn
                 tokensOut += outcome.tokensOut
-                usedModel = outcome.model
-                usedProvider = outcome.provider
+                cost += services.settings.costMicros(model: outcome.model, input: outcome.tokensIn, output: outcome.tokensOut)
+                models.insert(outcome.model)
+                providers.insert(outcome.provider)
+                usedModel = models.count == 1 ? outcome.model : "mixed"
+                usedProvider = providers.count == 1 ? outcome.provider : "mixed"
                 if outcome.cached {
                     cachedVariants += 1
                     savedMicros += services.settings.costMicros(model: outcome.model, input: outcome.cachedTokensIn, output: outcome.cachedTokensOut)
@@ -128,6 +138,11 @@ struct GenerateRoutes: Sendable {
                     request = try job.builder.request(job.inputs, variant: index, of: job.count, extra: instruction)
                     try await emit("retry", ["variant": index, "reason": instruction])
                     continue
+                }
+                // Only an answer that passed is cached: a failing one would be replayed (and paid
+                // for again) on every identical request.
+                if !hardFailure, !outcome.cached, let key = outcome.cacheKey {
+                    try await services.generations.store(key, text: outcome.text, tokensIn: outcome.tokensIn, tokensOut: outcome.tokensOut)
                 }
                 var variant: [String: Any] = ["variant": index, "cached": outcome.cached, "retried": attempt > 0,
                                               "passed": !hardFailure]
@@ -146,7 +161,6 @@ struct GenerateRoutes: Sendable {
                 break
             }
         }
-        let cost = services.settings.costMicros(model: usedModel, input: tokensIn, output: tokensOut)
         let inputsJSON = String(decoding: try JSONSerialization.data(withJSONObject: job.inputs, options: [.sortedKeys]), as: UTF8.self)
         let variantsJSON = String(decoding: try JSONSerialization.data(withJSONObject: variants, options: [.sortedKeys]), as: UTF8.self)
         let search = ([job.template.title] + job.inputs.values.sorted() + accepted.flatMap { $0.values }).joined(separator: " ").lowercased()
@@ -173,6 +187,8 @@ struct GenerateRoutes: Sendable {
         let cachedTokensOut: Int
         let provider: String
         let model: String
+        /// Where a passing answer is cached (nil for answers not to cache).
+        var cacheKey: String?
     }
 
     /// One variant's text: from the cache, else streamed from the provider (the fallback
@@ -201,16 +217,16 @@ struct GenerateRoutes: Sendable {
                         usage = (input, output)
                     }
                 }
-            } catch let error as ProviderError where text.isEmpty {
+            } catch let error as ProviderError {
                 services.logger.warning("provider failed", metadata: ["provider": "\(provider.id)", "error": "\(error)"])
+                // Text already went to the page: another provider's answer would be mixed into it.
+                guard text.isEmpty else { throw error }
                 lastError = error
                 continue
             }
-            if provider.isModel && provider.id == primary.id && provider.model == primary.model {
-                try await services.generations.store(key, text: text, tokensIn: usage.0, tokensOut: usage.1)
-            }
+            let cacheable = provider.isModel && provider.id == primary.id && provider.model == primary.model
             return Answer(text: text, tokensIn: usage.0, tokensOut: usage.1, cached: false, cachedTokensIn: 0, cachedTokensOut: 0,
-                          provider: provider.id, model: provider.model)
+                          provider: provider.id, model: provider.model, cacheKey: cacheable ? key : nil)
         }
         throw lastError ?? ProviderError.interrupted("no provider answered")
     }
@@ -227,7 +243,8 @@ struct GenerateRoutes: Sendable {
         case .timeout:
             APIError(.gatewayTimeout, code: "provider_timeout", message: "The AI provider took too long to answer. Try again.")
         default:
-            APIError(.badGateway, code: "provider_error", message: "The AI provider did not answer properly (\(error)). Try again.")
+            // The provider's own words stay in the log: they may name accounts or settings.
+            APIError(.badGateway, code: "provider_error", message: "The AI provider did not answer properly. Try again.")
         }
     }
 
@@ -258,7 +275,9 @@ struct Quota: Sendable {
         let state = try await services.learners.state(userID: caller.userID)
         let plans = site.offers.filter { state.offers.contains($0.id) }.map { $0.plan ?? $0.id }
         // The most generous plan the caller holds.
-        let candidates = (plans.isEmpty ? ["free"] : plans).compactMap { plan in services.settings.quotas[plan].map { (plan, $0) } }
+        // A plan missing from GENERATION_QUOTAS falls back to the free plan's quota, never to none.
+        var candidates = plans.compactMap { plan in services.settings.quotas[plan].map { (plan, $0) } }
+        if candidates.isEmpty, let free = services.settings.quotas["free"] { candidates = [("free", free)] }
         guard let (plan, quota) = candidates.max(by: { $0.1.limit < $1.1.limit }) else {
             return Status(plan: plans.first ?? "free", limit: nil, used: 0, resetsAt: 0)
         }

@@ -39,6 +39,11 @@ struct GenerationStore: Sendable {
                 """).run()
             try await db.raw("CREATE INDEX generations_user ON generations (user_id, created_at)").run()
         },
+        // Deleting from the history keeps the row's usage (quota and cost count it) and drops
+        // its content.
+        Migration(2, "generations can be deleted from the history only") { db in
+            try await db.raw("ALTER TABLE generations ADD COLUMN deleted_at BIGINT").run()
+        },
     ])
 
     let store: Store
@@ -128,7 +133,7 @@ struct GenerationStore: Sendable {
             try await db.raw("""
                 SELECT id, template_id, inputs, variants, provider, model, tokens_in, tokens_out, cost_micros, cached_variants, starred, created_at
                 FROM generations
-                WHERE user_id = \(bind: userID) AND search_text LIKE \(bind: pattern) AND starred >= \(bind: starred)
+                WHERE user_id = \(bind: userID) AND deleted_at IS NULL AND search_text LIKE \(bind: pattern) AND starred >= \(bind: starred)
                 ORDER BY created_at DESC, id DESC LIMIT \(unsafeRaw: String(limit))
                 """).all()
         }
@@ -136,13 +141,16 @@ struct GenerationStore: Sendable {
 
     func setStarred(_ starred: Bool, id: String, userID: String) async throws -> Bool {
         try await store.withDatabase { db in
-            !(try await db.raw("UPDATE generations SET starred = \(bind: starred ? 1 : 0) WHERE id = \(bind: id) AND user_id = \(bind: userID) RETURNING id").all()).isEmpty
+            !(try await db.raw("UPDATE generations SET starred = \(bind: starred ? 1 : 0) WHERE id = \(bind: id) AND user_id = \(bind: userID) AND deleted_at IS NULL RETURNING id").all()).isEmpty
         }
     }
 
     func delete(id: String, userID: String) async throws -> Bool {
         try await store.withDatabase { db in
-            !(try await db.raw("DELETE FROM generations WHERE id = \(bind: id) AND user_id = \(bind: userID) RETURNING id").all()).isEmpty
+            !(try await db.raw("""
+                UPDATE generations SET deleted_at = \(bind: Self.now()), inputs = '{}', variants = '[]', search_text = ''
+                WHERE id = \(bind: id) AND user_id = \(bind: userID) AND deleted_at IS NULL RETURNING id
+                """).all()).isEmpty
         }
     }
 
@@ -152,8 +160,9 @@ struct GenerationStore: Sendable {
         try await store.withDatabase { db in
             try await db.raw("""
                 SELECT (created_at / 86400) * 86400 AS day, template_id, provider, COUNT(*) AS generations,
-                       SUM(tokens_in) AS tokens_in, SUM(tokens_out) AS tokens_out, SUM(cost_micros) AS cost_micros,
-                       SUM(cached_variants) AS cached_variants, SUM(saved_micros) AS saved_micros
+                       CAST(SUM(tokens_in) AS BIGINT) AS tokens_in, CAST(SUM(tokens_out) AS BIGINT) AS tokens_out,
+                       CAST(SUM(cost_micros) AS BIGINT) AS cost_micros, CAST(SUM(cached_variants) AS BIGINT) AS cached_variants,
+                       CAST(SUM(saved_micros) AS BIGINT) AS saved_micros
                 FROM generations WHERE created_at >= \(bind: start)
                 GROUP BY (created_at / 86400) * 86400, template_id, provider
                 ORDER BY day DESC, template_id, provider

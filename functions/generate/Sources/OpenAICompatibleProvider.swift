@@ -102,6 +102,8 @@ struct OpenAICompatibleProvider: CopyProvider {
             }
         } catch let error as ProviderError {
             throw error
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw ProviderError.timeout
         } catch {
             throw ProviderError.interrupted("\(error)")
         }

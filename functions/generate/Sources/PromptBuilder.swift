@@ -56,13 +56,16 @@ struct PromptBuilder: Sendable {
     var systemPrompt: String {
         let fields = template.outputs.map { "\"\($0.name)\" (\($0.label), at most \($0.maxChars) characters)" }.joined(separator: ", ")
         return """
-            You write marketing copy. Answer with one JSON object and nothing else, with the string fields \(fields). \
+            You write marketing copy. Answer with JSON only, in the shape the brief asks for (one variant is enough: \
+            one JSON object, or {"variants": [ … ]} with one object), with the string fields \(fields). \
             Use only facts, numbers and names from the brief; never invent testimonials, reviews, statistics or guarantees.
             """
     }
 
+    /// One variant per request (each is cached and scored on its own), so the prompt's
+    /// `{{variants}}` is 1.
     func request(_ inputs: [String: String], variant: Int, of count: Int, extra: String? = nil) throws -> CompletionRequest {
-        var user = try renderedPrompt(inputs, variants: count)
+        var user = try renderedPrompt(inputs, variants: 1)
         if count > 1 { user += "\n\nThis is variant \(variant + 1) of \(count): make it distinct from the others." }
         if let extra { user += "\n\n" + extra }
         let draft = DraftSource(outputs: template.outputs.map { ($0.name, $0.maxChars) },
@@ -70,11 +73,15 @@ struct PromptBuilder: Sendable {
         return CompletionRequest(system: systemPrompt, user: user, temperature: template.temperature, maxTokens: template.maxTokens, draft: draft)
     }
 
-    /// The fields of a model's answer: the first JSON object in the text (models sometimes wrap
-    /// it in prose or a code fence). Nil when there is none.
+    /// The fields of a model's answer: the JSON object in the text (models sometimes wrap it in
+    /// prose or a code fence), either the fields themselves or `{"variants": [{…}]}` as the
+    /// shipped templates ask. Nil when there is none.
     func fields(from text: String) -> [String: String]? {
         guard let start = text.firstIndex(of: "{"), let end = text.lastIndex(of: "}"), start < end,
-              let object = try? JSONSerialization.jsonObject(with: Data(text[start...end].utf8)) as? [String: Any] else { return nil }
+              var object = try? JSONSerialization.jsonObject(with: Data(text[start...end].utf8)) as? [String: Any] else { return nil }
+        if object[template.outputs.first?.name ?? ""] == nil, let first = (object["variants"] as? [[String: Any]])?.first {
+            object = first
+        }
         var fields: [String: String] = [:]
         for output in template.outputs {
             guard let value = object[output.name] else { return nil }
