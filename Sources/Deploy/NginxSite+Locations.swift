@@ -80,9 +80,37 @@ extension NginxSite {
             }
             location.line("try_files $uri $uri/ =404;")
         }
+        writeRedirects(&out)
         out.comment("Read by CDNs, never served.")
         out.block("location = /_headers") { location in location.line("return 404;") }
+        out.block("location = /_redirects") { location in location.line("return 404;") }
         out.line()
+    }
+
+    /// The build's `_redirects`, as the router and the CDNs apply them: a file that exists wins;
+    /// else a 200 rule serves its target (every `/certificates/<id>/` from one page) and a
+    /// 301/302 rule redirects. Rules are read when the configuration is written.
+    func writeRedirects(_ out: inout ConfigWriter) {
+        guard !redirects.isEmpty else { return }
+        out.comment("From the build's _redirects.")
+        for rule in redirects {
+            let splat = rule.from.hasSuffix("*")
+            let path = splat ? String(rule.from.dropLast()) : rule.from
+            guard ConfigValue.isSafePath(path), ConfigValue.isSafePath(rule.to.replacingOccurrences(of: ":splat", with: "")) else {
+                out.comment("skipped (unsafe characters): \(rule.from) \(rule.to) \(rule.status)")
+                continue
+            }
+            out.block(splat ? "location ^~ \(path)" : "location = \(path)") { location in
+                if rule.status == 200 {
+                    addRuleHeaders(&location)
+                    location.line("try_files $uri $uri/index.html \(rule.to.replacingOccurrences(of: ":splat", with: ""));")
+                } else if splat {
+                    location.line("rewrite ^\(path)(.*)$ \(rule.to.replacingOccurrences(of: ":splat", with: "$1")) \(rule.status == 301 || rule.status == 308 ? "permanent" : "redirect");")
+                } else {
+                    location.line("return \(rule.status) \(rule.to);")
+                }
+            }
+        }
     }
 
     /// The gate, as `lectern serve` does it: ask the access function (`auth_request`); 2xx serves

@@ -24,6 +24,8 @@ public struct NginxSite: Sendable {
     let headers: HeadersFile
     /// Where the `_headers` rules were read, for the file's comment.
     let headersPath: String
+    /// The build's `_redirects` rules (200 rewrites and redirects), read beside `_headers`.
+    let redirects: [RedirectRule]
 
     /// - Parameters:
     ///   - headersFile: the build's `_headers`; by default the live release's.
@@ -47,6 +49,8 @@ public struct NginxSite: Sendable {
         self.brotliStatic = brotliStatic
         self.headers = try HeadersFile(text: text, path: headersPath)
         self.headersPath = headersPath
+        let redirectsPath = (headersPath as NSString).deletingLastPathComponent + "/_redirects"
+        self.redirects = RedirectRule.parse((try? String(contentsOfFile: redirectsPath, encoding: .utf8)) ?? "")
     }
 
     /// Whether this machine's nginx loads the brotli module (Debian enables a module with a

@@ -63,8 +63,13 @@ import Testing
             let missing = try site.fetch("/no-such-page/")
             #expect(missing.status == 404)
             #expect(missing.body == (try site.file("A", "dist/404.html")))
-            // The CDN file of rules is never served.
+            // The CDN files of rules are never served.
             #expect(try site.fetch("/_headers").status == 404)
+            #expect(try site.fetch("/_redirects").status == 404)
+            // The build's `_redirects` rewrite: every certificate URL serves the one page.
+            let certificate = try site.fetch("/certificates/0123456789abcdef0123456789abcdef/")
+            #expect(certificate.status == 200)
+            #expect(certificate.body == (try site.file("A", "dist/certificates/index.html")))
         }
     }
 
