@@ -306,6 +306,17 @@ import Testing
             #expect(try await replay("charge.refunded").status == .ok)
             #expect(try await offers(setup.harness, user).isEmpty)
             for file in files { #expect(try await replay(String(file.dropLast(5))).status == .ok, "\(file)") }
+            // Every event type, redelivered with its id: acknowledged, and a duplicate.
+            for file in files {
+                let prepared = try EventReplay.prepare(fixture: try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file)),
+                                                       userID: user, offerID: "pro", secret: Self.secret, keepID: true)
+                for round in 0..<2 {
+                    let response = try await client.execute(uri: "/api/payments/webhooks/stripe", method: .post,
+                                                            headers: [HTTPField.Name("Stripe-Signature")!: prepared.signatureHeader], body: ByteBuffer(bytes: prepared.body))
+                    #expect(response.status == .ok)
+                    #expect(response.object["duplicate"] as? Bool == (round == 1), "\(file) delivery \(round + 1)")
+                }
+            }
         }
     }
 
