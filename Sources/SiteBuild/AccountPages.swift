@@ -34,6 +34,7 @@ enum AccountPages {
         let taken = Set(context.site.pages.map(\.url))
         let urls = Dictionary(uniqueKeysWithValues: views.map { ($0.id, context.link($0.url)) })
             .merging(LearningPages.accountLinks(for: context)) { $1 }
+            .merging(GenerationPages.accountLinks(for: context)) { $1 }
         return views.filter { !taken.contains($0.url) }.map { view in
             let page = Page(source: "(account)", url: view.url, title: view.title, description: view.description)
             var job = SiteRenderer.Job(page: page, layout: "account", makeValues: { ["account": value(of: view, urls: urls)] })

@@ -139,6 +139,8 @@ extension BuildStep {
                 if stem == "site" { assetURLs[ext] = context.link("/" + published) }
                 // The account, learning and certificate pages' script: only their layouts load it.
                 if stem == "account", ext == "js" { assetURLs["account"] = context.link("/" + published) }
+                // The copy generator's script: the template pages and the history page.
+                if stem == "generate", ext == "js" { assetURLs["generate"] = context.link("/" + published) }
             }
             context.outputs.append(OutputFile(path: published, bytes: bytes))
         }

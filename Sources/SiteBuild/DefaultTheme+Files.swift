@@ -720,6 +720,36 @@ enum DefaultTheme {
       }
     });
 
+    /* Manage billing: the payment provider's customer portal (`POST /api/payments/portal`). Asking
+       for it opens a portal session, so it is asked only on a click; an account that never bought
+       anything (404) or a site without payments (503) loses the button. */
+    var billingButton = root.querySelector("[data-account-billing]");
+    var billingStatus = root.querySelector("[data-account-billing-status]");
+    if (billingButton) {
+      billingButton.addEventListener("click", function () {
+        if (billingButton.getAttribute("aria-disabled") === "true") return;
+        billingButton.setAttribute("aria-disabled", "true");
+        setStatus(billingStatus, "Opening the billing page…");
+        apiRequest("POST", "/api/payments/portal").then(function (reply) {
+          guard(function () {
+            billingButton.removeAttribute("aria-disabled");
+            if (reply.status === 200 && reply.data && typeof reply.data.url === "string") {
+              window.location.assign(reply.data.url);
+              return;
+            }
+            if (reply.status === 404 || reply.status === 503) {
+              billingButton.hidden = true;
+              setStatus(billingStatus, reply.status === 404 && reply.data && reply.data.error
+                ? "You have no billing account yet: plans are on the pricing page."
+                : "Billing is not available on this site.");
+              return;
+            }
+            setStatus(billingStatus, replyProblem(reply).message || accountMessages.failed, "error");
+          });
+        });
+      });
+    }
+
     /* Download my data */
     var exportButton = root.querySelector("[data-account-export]");
     var exportStatus = root.querySelector("[data-account-export-status]");
@@ -1235,6 +1265,629 @@ enum DefaultTheme {
     guard(setUpAccountPages);
     guard(setUpLearningPages);
     guard(setUpCertificatePage);
+  }
+
+  if (doc.readyState === "loading") {
+    doc.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+
+"""####,
+        "assets/generate.js": ####"""
+/* Lectern default theme: the copy generator — the template pages' form (`POST /api/generate`,
+   streamed as server-sent events) and the history page (`/account/generations/`). Loaded after
+   `site.js` by the `template` and `generations` layouts; uses its helpers (`window.Lectern`).
+   Everything the model or the user wrote is inserted as text, never as HTML. */
+(function () {
+  "use strict";
+
+  var lectern = window.Lectern;
+  if (!lectern || typeof fetch !== "function" || typeof Promise === "undefined") return;
+
+  var doc = document;
+  var guard = lectern.guard;
+  var make = lectern.make;
+  var apiRequest = lectern.apiRequest;
+  var api = "/api/generate";
+
+  var messages = {
+    generating: "Generating…",
+    offline: "We couldn't reach the server. Check your connection and try again.",
+    unavailable: "The generator is not available right now. Please try again later.",
+    interrupted: "The answer stopped before it was complete. Try again.",
+    missing: "Fill in this field.",
+    fixFields: "Check the highlighted fields.",
+    copied: "Copied",
+    copyFailed: "Could not copy: select the text and copy it yourself."
+  };
+
+  /* ---------- Shared bits ---------- */
+
+  function signInLink(text) {
+    var link = make("a", null, text);
+    link.href = lectern.signInURL();
+    return link;
+  }
+
+  function retryText(reply) {
+    var after = reply.response && reply.response.headers.get("Retry-After");
+    return after && lectern.retryMessage ? " " + lectern.retryMessage(Number(after)) : "";
+  }
+
+  /** A copy button for `text`; "Copied" is shown beside it and announced. */
+  function copyButton(label, text) {
+    var wrap = make("span", "generate-copy");
+    var button = make("button", "button button-small", "Copy");
+    button.type = "button";
+    button.setAttribute("aria-label", "Copy " + label);
+    button.setAttribute("data-generate-copy", "");
+    var note = make("span", "generate-copied");
+    note.setAttribute("role", "status");
+    note.setAttribute("aria-live", "polite");
+    button.addEventListener("click", function () {
+      var done = function (ok) {
+        note.textContent = ok ? messages.copied : messages.copyFailed;
+        setTimeout(function () { note.textContent = ""; }, 4000);
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+      } else {
+        done(false);
+      }
+    });
+    wrap.appendChild(button);
+    wrap.appendChild(note);
+    return wrap;
+  }
+
+  /** The fields of one variant as a list: label, text, length against the limit, copy button. */
+  function fieldList(fields, outputs) {
+    var list = make("dl", "generate-fields");
+    var names = outputs.map(function (output) { return output.name; });
+    Object.keys(fields || {}).forEach(function (name) {
+      if (names.indexOf(name) === -1) names.push(name);
+    });
+    names.forEach(function (name) {
+      if (!fields || typeof fields[name] !== "string") return;
+      var output = outputs.filter(function (o) { return o.name === name; })[0] || { name: name, label: name };
+      var text = fields[name];
+      var row = make("div", "generate-field");
+      row.setAttribute("data-generate-field", name);
+      var term = make("dt", null, output.label);
+      if (output.max) {
+        var count = make("span", "generate-count" + (text.length > output.max ? " is-over" : ""),
+          " " + text.length + "/" + output.max);
+        count.setAttribute("data-generate-count", "");
+        term.appendChild(count);
+      }
+      row.appendChild(term);
+      var value = make("dd");
+      value.appendChild(make("span", "generate-text", text)).setAttribute("data-generate-text", "");
+      value.appendChild(copyButton(output.label, text));
+      row.appendChild(value);
+      list.appendChild(row);
+    });
+    return list;
+  }
+
+  /* ---------- The template form ---------- */
+
+  function outputsOf(form) {
+    return Array.prototype.map.call(form.querySelectorAll("[data-output]"), function (element) {
+      return {
+        name: element.getAttribute("data-output"),
+        label: element.getAttribute("data-output-label") || element.getAttribute("data-output"),
+        max: Number(element.getAttribute("data-output-max")) || 0
+      };
+    });
+  }
+
+  /** The QC badge: passed, warnings, hard failures, and each check's message. */
+  function scorecardView(scorecard) {
+    var box = make("details", "generate-qc");
+    box.setAttribute("data-generate-qc", "");
+    var hard = Number(scorecard.hardFailureCount) || 0;
+    var warnings = Number(scorecard.warningCount) || 0;
+    var state = hard ? "failed" : warnings ? "warnings" : "passed";
+    box.setAttribute("data-qc", state);
+    var summary = make("summary", "generate-badge is-" + state,
+      hard ? "QC: " + hard + " hard failure" + (hard === 1 ? "" : "s") + (warnings ? ", " + warnings + " warning" + (warnings === 1 ? "" : "s") : "")
+        : warnings ? "QC passed with " + warnings + " warning" + (warnings === 1 ? "" : "s") : "QC passed");
+    box.appendChild(summary);
+    var list = make("ul", "generate-checks");
+    (Array.isArray(scorecard.checks) ? scorecard.checks : []).forEach(function (check) {
+      var mark = check.passed ? "✓ " : check.severity === "hard" ? "✗ " : "! ";
+      var item = make("li", check.passed ? "is-passed" : "is-" + (check.severity === "hard" ? "failed" : "warning"), mark + String(check.message || check.id));
+      item.setAttribute("data-check", String(check.id || ""));
+      if (!check.passed && check.fix) item.appendChild(make("span", "generate-fix", " " + String(check.fix)));
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  function enhanceGenerateForm(form) {
+    var template = form.getAttribute("data-template");
+    var status = form.querySelector("[data-generate-status]");
+    var results = form.querySelector("[data-generate-results]");
+    var usage = form.querySelector("[data-generate-usage]");
+    var submit = form.querySelector("button[type=submit]");
+    var fresh = form.querySelector("[data-generate-fresh]");
+    var signedOutPanel = doc.querySelector("[data-generate-signed-out]");
+    var outputs = outputsOf(form);
+    var state = { busy: false, signedOut: false, cards: [] };
+
+    function setStatus(text, node) {
+      if (!status) return;
+      status.textContent = text || "";
+      if (node) status.appendChild(node);
+    }
+
+    function showSignedOut() {
+      state.signedOut = true;
+      if (signedOutPanel) {
+        var link = signedOutPanel.querySelector("[data-generate-signin]");
+        if (link) link.href = lectern.signInURL();
+        signedOutPanel.hidden = false;
+      }
+    }
+
+    function fieldFor(name) {
+      return name ? form.querySelector('[name="' + String(name).replace(/["\\]/g, "") + '"]') : null;
+    }
+
+    function markField(field, message) {
+      var error = doc.getElementById(field.id + "-error");
+      field.setAttribute("aria-invalid", "true");
+      if (error) {
+        error.textContent = message;
+        error.hidden = false;
+        var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        if (described.indexOf(error.id) === -1) described.push(error.id);
+        field.setAttribute("aria-describedby", described.join(" "));
+      }
+    }
+
+    function clearField(field) {
+      var error = doc.getElementById(field.id + "-error");
+      field.removeAttribute("aria-invalid");
+      if (error) {
+        error.textContent = "";
+        error.hidden = true;
+        var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== error.id; });
+        if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+        else field.removeAttribute("aria-describedby");
+      }
+    }
+
+    function clearFields() {
+      Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), clearField);
+    }
+
+    /** The inputs, or null after marking the required ones left empty. */
+    function collect() {
+      var inputs = {};
+      var missing = [];
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!field.name || field.type === "submit" || field.type === "button") return;
+        var value = field.value.trim();
+        if (field.required && !value) missing.push(field);
+        else if (value) inputs[field.name] = value;
+      });
+      if (!missing.length) return inputs;
+      missing.forEach(function (field) { markField(field, messages.missing); });
+      setStatus(messages.fixFields);
+      missing[0].focus();
+      return null;
+    }
+
+    /** A JSON error (or an `error` event): beside its field when it names one, and in the status. */
+    function showError(error, reply) {
+      var message = String((error && error.message) || messages.unavailable);
+      var name = error && typeof error.field === "string" ? error.field.replace(/^inputs\./, "") : null;
+      var field = error && typeof error.field === "string" && error.field.indexOf("inputs.") === 0 ? fieldFor(name) : null;
+      if (field) {
+        markField(field, message);
+        field.focus();
+      }
+      setStatus(message + (reply ? retryText(reply) : ""));
+    }
+
+    function card(index) {
+      if (!state.cards[index]) {
+        var element = make("article", "generate-variant");
+        element.setAttribute("data-generate-variant", String(index));
+        element.setAttribute("aria-busy", "true");
+        var heading = make("h2", "generate-variant-title", "Variant " + (index + 1));
+        var markers = make("span", "generate-markers");
+        heading.appendChild(markers);
+        element.appendChild(heading);
+        var note = make("p", "generate-note");
+        note.hidden = true;
+        element.appendChild(note);
+        var stream = make("pre", "generate-stream");
+        stream.setAttribute("data-generate-stream", "");
+        element.appendChild(stream);
+        results.appendChild(element);
+        state.cards[index] = { element: element, markers: markers, note: note, stream: stream, body: null };
+      }
+      return state.cards[index];
+    }
+
+    function marker(target, text, name) {
+      var badge = make("span", "generate-marker", text);
+      badge.setAttribute("data-generate-marker", name);
+      target.markers.appendChild(badge);
+    }
+
+    var draftLabel = null;
+
+    function onStart(data) {
+      if (data.draft && !draftLabel) {
+        draftLabel = make("p", "generate-draft", "Template draft: no AI model is configured on this site, so these variants are assembled from your own inputs. Edit them before use.");
+        draftLabel.setAttribute("data-generate-draft", "");
+        results.insertBefore(draftLabel, results.firstChild);
+      }
+    }
+
+    function onDelta(data) {
+      var target = card(Number(data.variant) || 0);
+      target.stream.textContent += String(data.text || "");
+    }
+
+    function onRetry(data) {
+      var target = card(Number(data.variant) || 0);
+      target.stream.textContent = "";
+      target.note.textContent = "Asking again: " + String(data.reason || "the first answer broke a rule.");
+      target.note.hidden = false;
+    }
+
+    function onVariant(data) {
+      var target = card(Number(data.variant) || 0);
+      target.element.removeAttribute("aria-busy");
+      target.stream.textContent = "";
+      target.stream.hidden = true;
+      target.note.hidden = true;
+      if (data.draft || draftLabel) marker(target, "Template draft", "draft");
+      if (data.cached) marker(target, "From cache", "cached");
+      if (data.retried) marker(target, "Asked twice", "retried");
+      if (target.body) target.element.removeChild(target.body);
+      var body = make("div", "generate-variant-body");
+      if (data.error) body.appendChild(make("p", "generate-error", String(data.error)));
+      body.appendChild(fieldList(data.fields, outputs));
+      if (data.scorecard) body.appendChild(scorecardView(data.scorecard));
+      target.body = body;
+      target.element.appendChild(body);
+    }
+
+    function onDone(data) {
+      var parts = [];
+      var used = data.usage || {};
+      if (data.draft) parts.push("Template draft (no AI model configured)");
+      else parts.push((used.tokens_in || 0) + " tokens in, " + (used.tokens_out || 0) + " out, $" + Number(used.cost_usd || 0).toFixed(4));
+      if (data.cache && data.cache.hits) parts.push(data.cache.hits + " from cache (saved $" + Number(data.cache.saved_usd || 0).toFixed(4) + ")");
+      var quota = data.quota;
+      if (quota && quota.limit !== null && quota.limit !== undefined) {
+        var reset = quota.resets_at ? new Date(quota.resets_at * 1000).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" }) : "";
+        parts.push(quota.used + " of " + quota.limit + " generations used" + (quota.plan ? " on the " + quota.plan + " plan" : "") + (reset ? ", resets " + reset : ""));
+      }
+      if (usage) {
+        usage.textContent = parts.join(" · ") + ".";
+        usage.hidden = false;
+      }
+      var count = state.cards.filter(Boolean).length;
+      setStatus("Done: " + count + " variant" + (count === 1 ? "" : "s") + (data.draft ? " (template drafts)." : "."));
+      if (fresh) fresh.hidden = false;
+    }
+
+    function dispatch(name, data) {
+      guard(function () {
+        if (name === "start") onStart(data);
+        else if (name === "delta") onDelta(data);
+        else if (name === "retry") onRetry(data);
+        else if (name === "variant") onVariant(data);
+        else if (name === "done") { state.finished = true; onDone(data); }
+        else if (name === "error") { state.finished = true; showError(data.error); }
+      });
+    }
+
+    /** Reads `event:`/`data:` blocks from the response body as they arrive. */
+    function readStream(response) {
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = "";
+      function block(text) {
+        var name = "message";
+        var data = [];
+        text.split("\n").forEach(function (line) {
+          if (line.indexOf("event:") === 0) name = line.slice(6).trim();
+          else if (line.indexOf("data:") === 0) data.push(line.slice(5).replace(/^ /, ""));
+        });
+        if (!data.length) return;
+        var parsed = null;
+        try { parsed = JSON.parse(data.join("\n")); } catch (error) { return; }
+        dispatch(name, parsed || {});
+      }
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) {
+            buffer += decoder.decode();
+            if (buffer.trim()) block(buffer.replace(/\r\n?/g, "\n"));
+            return;
+          }
+          buffer += decoder.decode(chunk.value, { stream: true });
+          buffer = buffer.replace(/\r\n?/g, "\n");
+          var end;
+          while ((end = buffer.indexOf("\n\n")) !== -1) {
+            block(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+          }
+          return pump();
+        });
+      }
+      return pump();
+    }
+
+    /** POST with the session's CSRF token; a stale token is fetched again once. */
+    function post(body, retried) {
+      return lectern.currentSession().then(function () {
+        var headers = { "Content-Type": "application/json", Accept: "text/event-stream, application/json" };
+        if (lectern.auth.csrf) headers["X-CSRF-Token"] = lectern.auth.csrf;
+        return fetch(api, { method: "POST", credentials: "same-origin", headers: headers, body: JSON.stringify(body) });
+      }).then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (response.ok && type.indexOf("text/event-stream") !== -1 && response.body && response.body.getReader) {
+          return readStream(response);
+        }
+        return response.json().catch(function () { return null; }).then(function (data) {
+          var reply = { status: response.status, data: data, response: response };
+          var code = data && data.error && data.error.code;
+          if (response.status === 403 && code === "csrf_rejected" && !retried) {
+            lectern.auth.csrf = null;
+            lectern.auth.session = null;
+            return post(body, true);
+          }
+          if (response.ok && data && Array.isArray(data.variants)) {
+            // One JSON answer (no streaming in this browser or on the way).
+            onStart(data);
+            data.variants.forEach(onVariant);
+            state.finished = true;
+            onDone(data);
+          } else if (response.status === 401) {
+            lectern.signedOutLocally();
+            showSignedOut();
+            setStatus("", signInLink("Sign in to generate"));
+            state.finished = true;
+          } else {
+            state.finished = true;
+            showError(data && data.error && response.status !== 404 && response.status !== 405 ? data.error : null, reply);
+          }
+        });
+      });
+    }
+
+    function run(isFresh) {
+      if (state.busy) return;
+      clearFields();
+      if (state.signedOut || !lectern.hasSessionHint()) {
+        showSignedOut();
+        setStatus("", signInLink("Sign in to generate"));
+        return;
+      }
+      var inputs = collect();
+      if (!inputs) return;
+      state.busy = true;
+      state.finished = false;
+      state.cards = [];
+      draftLabel = null;
+      results.textContent = "";
+      if (usage) usage.hidden = true;
+      if (submit) submit.setAttribute("aria-disabled", "true");
+      if (fresh) fresh.setAttribute("aria-disabled", "true");
+      results.setAttribute("aria-busy", "true");
+      setStatus(messages.generating);
+      var body = { template: template, inputs: inputs };
+      if (isFresh) body.fresh = true;
+      post(body)
+        .catch(function () {
+          setStatus(state.cards.length ? messages.interrupted : messages.offline);
+          state.finished = true;
+        })
+        .then(function () {
+          if (!state.finished) setStatus(messages.interrupted);
+          state.busy = false;
+          results.removeAttribute("aria-busy");
+          if (submit) submit.removeAttribute("aria-disabled");
+          if (fresh) fresh.removeAttribute("aria-disabled");
+        });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      run(false);
+    });
+    if (fresh) fresh.addEventListener("click", function () { run(true); });
+    form.addEventListener("input", function (event) {
+      if (event.target && event.target.getAttribute && event.target.getAttribute("aria-invalid")) clearField(event.target);
+    });
+
+    lectern.signedInUser().then(function (user) {
+      guard(function () {
+        if (user === null) showSignedOut();
+      });
+    });
+  }
+
+  /* ---------- The history page ---------- */
+
+  function templatesOf(root) {
+    var map = {};
+    Array.prototype.forEach.call(root.querySelectorAll("[data-template-id]"), function (item) {
+      map[item.getAttribute("data-template-id")] = {
+        title: item.getAttribute("data-template-title"),
+        url: item.getAttribute("data-template-url"),
+        outputs: Array.prototype.map.call(item.querySelectorAll("[data-output]"), function (output) {
+          return { name: output.getAttribute("data-output"), label: output.getAttribute("data-output-label") };
+        })
+      };
+    });
+    return map;
+  }
+
+  function setUpHistory(root) {
+    var status = root.querySelector("[data-generations-status]");
+    var signedIn = root.querySelector("[data-generations-signed-in]");
+    var signedOut = root.querySelector("[data-generations-signed-out]");
+    var list = root.querySelector("[data-generations-list]");
+    var empty = root.querySelector("[data-generations-empty]");
+    var filter = root.querySelector("[data-generations-filter]");
+    var csv = root.querySelector("[data-generations-csv]");
+    var csvBase = csv ? csv.getAttribute("href") : api + "/history.csv";
+    var templates = templatesOf(root);
+
+    function setStatus(text) {
+      if (status) status.textContent = text || "";
+    }
+
+    function query() {
+      var params = new URLSearchParams();
+      var q = filter && filter.elements.q ? filter.elements.q.value.trim() : "";
+      if (q) params.set("q", q);
+      if (filter && filter.elements.starred && filter.elements.starred.checked) params.set("starred", "1");
+      var text = params.toString();
+      return text ? "?" + text : "";
+    }
+
+    function entryView(entry) {
+      var template = templates[entry.template] || { title: entry.template, url: null, outputs: [] };
+      var item = make("li", "generations-entry");
+      item.setAttribute("data-generation", String(entry.id));
+      var heading = make("h2", "generations-title");
+      if (template.url) {
+        var link = make("a", null, template.title);
+        link.href = template.url;
+        heading.appendChild(link);
+      } else {
+        heading.textContent = template.title;
+      }
+      item.appendChild(heading);
+      var when = entry.created_at ? new Date(entry.created_at * 1000).toLocaleString() : "";
+      var meta = [when, entry.provider === "offline" ? "template draft" : String(entry.model || entry.provider || "")].filter(Boolean);
+      item.appendChild(make("p", "generations-meta", meta.join(" · ")));
+      var inputs = entry.inputs && typeof entry.inputs === "object" ? entry.inputs : {};
+      var summary = Object.keys(inputs).map(function (key) { return String(inputs[key]); }).join(" · ");
+      if (summary) item.appendChild(make("p", "generations-inputs", summary));
+
+      var actions = make("p", "account-actions generations-actions");
+      var star = make("button", "button button-small", entry.starred ? "★ Starred" : "☆ Star");
+      star.type = "button";
+      star.setAttribute("aria-pressed", entry.starred ? "true" : "false");
+      star.setAttribute("data-generation-star", "");
+      star.addEventListener("click", function () {
+        var want = star.getAttribute("aria-pressed") !== "true";
+        apiRequest("POST", api + "/history/" + encodeURIComponent(entry.id) + "/star", { starred: want }).then(function (reply) {
+          guard(function () {
+            if (reply.status === 200) {
+              star.setAttribute("aria-pressed", want ? "true" : "false");
+              star.textContent = want ? "★ Starred" : "☆ Star";
+              setStatus(want ? "Starred." : "Star removed.");
+            } else {
+              setStatus((reply.data && reply.data.error && reply.data.error.message) || messages.unavailable);
+            }
+          });
+        });
+      });
+      var remove = make("button", "button button-small", "Delete");
+      remove.type = "button";
+      remove.setAttribute("data-generation-delete", "");
+      remove.addEventListener("click", function () {
+        if (!window.confirm("Delete this generation from your history?")) return;
+        apiRequest("DELETE", api + "/history/" + encodeURIComponent(entry.id)).then(function (reply) {
+          guard(function () {
+            if (reply.status === 204 || reply.status === 404) {
+              var next = item.nextElementSibling || item.previousElementSibling;
+              item.parentNode.removeChild(item);
+              setStatus("Deleted.");
+              if (empty && !list.children.length) empty.hidden = false;
+              var focusTarget = next && next.querySelector("button");
+              if (focusTarget) focusTarget.focus();
+              else if (status) status.focus();
+            } else {
+              setStatus((reply.data && reply.data.error && reply.data.error.message) || messages.unavailable);
+            }
+          });
+        });
+      });
+      actions.appendChild(star);
+      actions.appendChild(doc.createTextNode(" "));
+      actions.appendChild(remove);
+      item.appendChild(actions);
+
+      var variants = Array.isArray(entry.variants) ? entry.variants : [];
+      var variantList = make("ol", "generations-variants");
+      variants.forEach(function (variant) {
+        var one = make("li", "generations-variant");
+        one.appendChild(fieldList(variant.fields || {}, template.outputs));
+        variantList.appendChild(one);
+      });
+      item.appendChild(variantList);
+      return item;
+    }
+
+    function load() {
+      var suffix = query();
+      if (csv) csv.href = csvBase + suffix;
+      setStatus("Loading…");
+      return apiRequest("GET", api + "/history" + suffix).then(function (reply) {
+        guard(function () {
+          if (reply.status === 401) {
+            lectern.signedOutLocally();
+            signedIn.hidden = true;
+            signedOut.hidden = false;
+            setStatus("");
+            return;
+          }
+          if (reply.status !== 200 || !reply.data || !Array.isArray(reply.data.generations)) {
+            setStatus(reply.status === 0 ? messages.offline : messages.unavailable);
+            return;
+          }
+          signedIn.hidden = false;
+          list.textContent = "";
+          reply.data.generations.forEach(function (entry) { list.appendChild(entryView(entry)); });
+          if (empty) empty.hidden = reply.data.generations.length > 0;
+          var count = reply.data.generations.length;
+          setStatus(suffix ? count + " generation" + (count === 1 ? "" : "s") + " found." : "");
+        });
+      });
+    }
+
+    if (filter) {
+      filter.addEventListener("submit", function (event) {
+        event.preventDefault();
+        load();
+      });
+      if (filter.elements.starred) filter.elements.starred.addEventListener("change", load);
+    }
+
+    lectern.signedInUser().then(function (user) {
+      guard(function () {
+        if (user === null) {
+          signedOut.hidden = false;
+          return;
+        }
+        load();
+      });
+    });
+  }
+
+  function start() {
+    Array.prototype.forEach.call(doc.querySelectorAll("form[data-generate-form]"), function (form) {
+      guard(function () { enhanceGenerateForm(form); });
+    });
+    var history = doc.querySelector("[data-generations]");
+    if (history) guard(function () { setUpHistory(history); });
   }
 
   if (doc.readyState === "loading") {
@@ -4203,6 +4856,159 @@ pre {
   content: " · ";
 }
 
+/* ---------- Buying (pricing cards and the notes Stripe sends buyers back to) ---------- */
+
+.offer-status:empty {
+  display: none;
+}
+
+.offer-status {
+  margin: 0.5rem 0 0;
+  font-size: 0.925rem;
+}
+
+.checkout-note {
+  margin: 1rem auto 0;
+  padding: 0.6rem 1rem;
+  border: 1px solid var(--border);
+  border-radius: 0.5rem;
+}
+
+/* ---------- The copy generator (template pages and /account/generations/) ---------- */
+
+.template-signin {
+  margin: 1rem 0;
+}
+
+.template-field-error {
+  display: block;
+  margin-top: 0.25rem;
+  font-weight: 600;
+}
+
+.template-field [aria-invalid="true"] {
+  border-color: currentColor;
+  border-width: 2px;
+}
+
+.template-usage {
+  color: var(--muted);
+  font-size: 0.925rem;
+}
+
+.generate-draft {
+  padding: 0.6rem 1rem;
+  border: 1px dashed var(--border);
+  border-radius: 0.5rem;
+  font-weight: 600;
+}
+
+.generate-variant {
+  margin: 1rem 0;
+  padding: 1rem 1.25rem;
+  border: 1px solid var(--border);
+  border-radius: 0.75rem;
+}
+
+.generate-variant-title {
+  margin: 0 0 0.5rem;
+  font-size: 1.05rem;
+}
+
+.generate-marker {
+  margin-left: 0.5rem;
+  padding: 0.05rem 0.45rem;
+  border: 1px solid var(--border);
+  border-radius: 999px;
+  font-size: 0.8rem;
+  font-weight: 400;
+}
+
+.generate-stream {
+  white-space: pre-wrap;
+  font-size: 0.9rem;
+  color: var(--muted);
+}
+
+.generate-stream:empty {
+  display: none;
+}
+
+.generate-fields {
+  margin: 0;
+}
+
+.generate-field {
+  margin: 0.5rem 0;
+}
+
+.generate-field dt {
+  font-weight: 600;
+}
+
+.generate-field dd {
+  margin: 0.2rem 0 0;
+}
+
+.generate-count {
+  color: var(--muted);
+  font-weight: 400;
+  font-size: 0.85rem;
+}
+
+.generate-count.is-over {
+  color: inherit;
+  font-weight: 700;
+}
+
+.generate-copy {
+  margin-left: 0.5rem;
+  white-space: nowrap;
+}
+
+.generate-copied {
+  margin-left: 0.4rem;
+  font-size: 0.85rem;
+}
+
+.generate-qc summary {
+  cursor: pointer;
+  font-size: 0.9rem;
+}
+
+.generate-badge.is-failed {
+  font-weight: 700;
+}
+
+.generate-checks {
+  margin: 0.4rem 0 0;
+  font-size: 0.9rem;
+}
+
+.generations-list {
+  padding: 0;
+  list-style: none;
+}
+
+.generations-entry {
+  margin: 1rem 0;
+  padding: 1rem 1.25rem;
+  border: 1px solid var(--border);
+  border-radius: 0.75rem;
+}
+
+.generations-title {
+  margin: 0;
+  font-size: 1.1rem;
+}
+
+.generations-meta,
+.generations-inputs {
+  margin: 0.25rem 0;
+  color: var(--muted);
+  font-size: 0.9rem;
+}
+
 """####,
         "assets/site.js": ####"""
 /* Lectern default theme: the few personal or interactive bits of an otherwise static page.
@@ -5456,40 +6262,124 @@ pre {
     });
   }
 
-  /* ---------- Copy templates ---------- */
+  /* ---------- Buying (the payments function: `POST /api/payments/checkout`) ---------- */
 
-  /** The template forms post to the generate function (`POST /api/generate`, its own issue);
-      until it exists the form says so instead of reloading the page. */
-  function setUpTemplateForms() {
-    var forms = doc.querySelectorAll("form[data-generate-form]");
-    Array.prototype.forEach.call(forms, function (form) {
-      var status = form.querySelector("[data-generate-status]");
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        if (typeof fetch !== "function") return;
-        var inputs = {};
-        Array.prototype.forEach.call(form.elements, function (field) {
-          if (field.name) inputs[field.name] = field.value;
+  var checkout = {
+    api: "/api/payments",
+    messages: {
+      starting: "Taking you to checkout…",
+      offline: "We couldn't reach the server. Check your connection and try again.",
+      unavailable: "Checkout is not available right now. Please try again later.",
+      notForSale: "This plan cannot be bought online yet.",
+      notConfigured: "Payments are not set up on this site yet."
+    }
+  };
+
+  /** The offer a link buys: `…#checkout-<offer>` (the offers' `cta_url`), or null. */
+  function checkoutOffer(link) {
+    var href = link.getAttribute("href") || "";
+    var match = /#checkout-([A-Za-z0-9_-]+)$/.exec(href);
+    return match ? match[1] : null;
+  }
+
+  /** Where a checkout problem is written: the offer card's `[data-checkout-status]`, made when the
+      layout has none. */
+  function checkoutStatus(link) {
+    var card = link.closest ? link.closest(".offer") : null;
+    var status = card && card.querySelector("[data-checkout-status]");
+    if (!status) {
+      status = make("p", "offer-status");
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      status.setAttribute("data-checkout-status", "");
+      link.parentNode.parentNode.insertBefore(status, link.parentNode.nextSibling);
+    }
+    return status;
+  }
+
+  function checkoutProblem(reply) {
+    var code = reply.data && reply.data.error && reply.data.error.code;
+    if (reply.status === 0) return checkout.messages.offline;
+    if (code === "offer_not_for_sale") return checkout.messages.notForSale;
+    if (code === "payments_not_configured") return checkout.messages.notConfigured;
+    if (reply.data && reply.data.error && reply.data.error.message && reply.status !== 404) return String(reply.data.error.message);
+    return checkout.messages.unavailable;
+  }
+
+  /** The sign-in page, coming back to the pricing page's `#checkout-<offer>`, which then starts it. */
+  function checkoutSignInURL(offer) {
+    return signInURL() + "%23checkout-" + encodeURIComponent(offer);
+  }
+
+  /** Asks for a Checkout Session and goes there; signed out, goes to sign in first. */
+  function startCheckout(link, offer) {
+    var status = checkoutStatus(link);
+    if (link.getAttribute("aria-disabled") === "true") return;
+    signedInUser().then(function (user) {
+      if (user === null) {
+        window.location.assign(checkoutSignInURL(offer));
+        return;
+      }
+      link.setAttribute("aria-disabled", "true");
+      status.textContent = checkout.messages.starting;
+      apiRequest("POST", checkout.api + "/checkout", { offer: offer }).then(function (reply) {
+        guard(function () {
+          if (reply.status === 200 && reply.data && typeof reply.data.url === "string") {
+            window.location.assign(reply.data.url);
+            return;
+          }
+          link.removeAttribute("aria-disabled");
+          if (reply.status === 401) {
+            signedOutLocally();
+            window.location.assign(checkoutSignInURL(offer));
+            return;
+          }
+          status.textContent = checkoutProblem(reply);
         });
-        if (status) status.textContent = "Generating…";
-        fetch("/api/generate", {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", Accept: "text/event-stream, application/json" },
-          body: JSON.stringify({ template: form.getAttribute("data-template"), inputs: inputs })
-        })
-          .then(function (response) {
-            if (!status) return;
-            if (response.status === 401) status.textContent = "Sign in to generate copy.";
-            else if (response.status === 404 || response.status === 405) status.textContent = "Generation is not available on this site yet.";
-            else if (!response.ok) status.textContent = "The generator could not answer (" + response.status + "). Try again.";
-            else status.textContent = "";
-          })
-          .catch(function () {
-            if (status) status.textContent = "Could not reach the server. Check your connection and try again.";
-          });
       });
     });
+  }
+
+  function setUpCheckout() {
+    if (typeof fetch !== "function" || typeof Promise === "undefined") return;
+    var links = Array.prototype.filter.call(doc.querySelectorAll("a[href*='#checkout-']"), checkoutOffer);
+    var pending = /^#checkout-([A-Za-z0-9_-]+)$/.exec(window.location.hash);
+    links.forEach(function (link) {
+      var offer = checkoutOffer(link);
+      link.setAttribute("data-checkout-offer", offer);
+      link.addEventListener("click", function (event) {
+        // Another page's pricing link (the header, a course page) just goes to the pricing page.
+        var target = new URL(link.href, window.location.href);
+        if (target.pathname !== window.location.pathname) return;
+        event.preventDefault();
+        startCheckout(link, offer);
+      });
+      if (pending && pending[1] === offer) {
+        // Back from signing in: go on to the checkout. The hash goes first, so the browser's Back
+        // button from Stripe does not open a second one.
+        if (window.history && history.replaceState) history.replaceState(null, "", window.location.pathname + window.location.search);
+        if (hasSessionHint()) startCheckout(link, offer);
+      }
+    });
+  }
+
+  /** `?checkout=cancelled` (pricing) and `?checkout=success` (the learning dashboard): Stripe sends
+      the buyer back with these; the matching `[data-checkout-cancelled]` / `[data-checkout-success]`
+      note is shown and the parameters leave the address. */
+  function setUpCheckoutNotes() {
+    if (typeof URLSearchParams !== "function") return;
+    var query = new URLSearchParams(window.location.search);
+    var state = query.get("checkout");
+    if (state !== "cancelled" && state !== "success") return;
+    var note = doc.querySelector(state === "success" ? "[data-checkout-success]" : "[data-checkout-cancelled]");
+    if (!note) return;
+    note.hidden = false;
+    query.delete("checkout");
+    query.delete("session_id");
+    var rest = query.toString();
+    if (window.history && history.replaceState) {
+      history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
+    }
   }
 
   /* What `assets/account.js` (the account, learning and certificate pages) uses of this file. */
@@ -5504,12 +6394,15 @@ pre {
     signedOutLocally: signedOutLocally,
     showHeaderUser: showHeaderUser,
     retryMessage: retryMessage,
+    signInURL: signInURL,
+    hasSessionHint: hasSessionHint,
     progressAPI: progress.api,
     certificatePath: certificatePath
   };
 
   function start() {
-    guard(setUpTemplateForms);
+    guard(setUpCheckout);
+    guard(setUpCheckoutNotes);
     guard(setUpQuizzes);
     guard(setUpSearch);
     guard(setUpAccount);
@@ -5666,6 +6559,52 @@ pre {
 </html>
 
 """####,
+        "generations.mustache": ####"""
+<!doctype html>
+<html lang="{{site.language}}">
+<head>
+{{> partials/head}}
+<meta name="referrer" content="same-origin">
+<script src="{{assets.generate}}" defer></script>
+</head>
+<body class="layout-generations">
+{{> partials/header}}
+<main id="main" tabindex="-1">
+  <div class="page-body generations" data-generations data-generations-api="{{generations.api}}">
+    <header class="page-header">
+      <h1>{{page.title}}</h1>
+      {{#page.description}}<p class="lead">{{page.description}}</p>{{/page.description}}
+    </header>
+    <noscript><p class="account-note">This page needs JavaScript to load your generations. Please turn it on and reload the page.</p></noscript>
+    <p class="account-status account-status-page" role="status" aria-live="polite" tabindex="-1" data-generations-status></p>
+    <div class="account-panel" data-generations-signed-out hidden>
+      <p>Sign in to see the copy you generated.</p>
+      <p class="account-next"><a class="button button-primary" href="{{generations.urls.signin}}?return_to={{generations.urls.page}}">Sign in</a></p>
+    </div>
+    <div data-generations-signed-in hidden>
+      <form class="generations-filter" role="search" data-generations-filter>
+        <p class="template-field">
+          <label for="generations-q">Search your generations</label>
+          <input type="search" id="generations-q" name="q" maxlength="100">
+        </p>
+        <p class="generations-starred"><label><input type="checkbox" name="starred" value="1"> Starred only</label></p>
+        <p class="account-actions"><button class="button" type="submit">Search</button> <a class="button" href="{{generations.csv}}" data-generations-csv download>Export CSV</a></p>
+      </form>
+      <ol class="generations-list" data-generations-list></ol>
+      <p class="account-note" data-generations-empty hidden>Nothing here yet. <a href="{{generations.urls.templates}}">Pick a copy template</a> to generate some.</p>
+    </div>
+    <ul hidden data-generations-templates>
+      {{#generations.templates}}
+      <li data-template-id="{{id}}" data-template-title="{{title}}" data-template-url="{{url}}">{{#outputs}}<span data-output="{{name}}" data-output-label="{{label}}"></span>{{/outputs}}</li>
+      {{/generations.templates}}
+    </ul>
+  </div>
+</main>
+{{> partials/footer}}
+</body>
+</html>
+
+"""####,
         "home.mustache": ####"""
 <!doctype html>
 <html lang="{{site.language}}">
@@ -5737,6 +6676,7 @@ pre {
       {{#page.description}}<p class="lead">{{page.description}}</p>{{/page.description}}
     </header>
     <noscript><p class="account-note">This page needs JavaScript to load your {{site.title}} courses. Please turn it on and reload the page.</p></noscript>
+    {{#learning.isDashboard}}<p class="checkout-note" role="status" data-checkout-success hidden>Thank you — your access is being set up. It can take a moment to appear here; reload the page if a course is missing.</p>{{/learning.isDashboard}}
     <p class="account-status account-status-page" role="status" aria-live="polite" tabindex="-1" data-learning-status></p>
     <div class="account-panel" data-learning-signed-out hidden>
       <p>Sign in to see {{#learning.isDashboard}}your courses, quiz scores and certificates{{/learning.isDashboard}}{{#learning.isReports}}the reports on your courses{{/learning.isReports}}.</p>
@@ -5928,6 +6868,21 @@ pre {
   </section>
 
   {{/account.urls.learning}}
+  {{#account.urls.generations}}
+  <section class="account-section" aria-labelledby="account-generations-title">
+    <h2 id="account-generations-title">Copy generator</h2>
+    <p>Everything you generated from the copy templates: search it, star the best, export it.</p>
+    <p class="account-actions"><a class="button" href="{{account.urls.generations}}">My generations</a></p>
+  </section>
+
+  {{/account.urls.generations}}
+  <section class="account-section" aria-labelledby="account-billing-title" data-account-billing-section>
+    <h2 id="account-billing-title">Billing</h2>
+    <p>Change your plan, update your card or download invoices on the payment provider’s page.</p>
+    <p class="account-actions"><button class="button" type="button" data-account-billing>Manage billing</button></p>
+    <p class="account-status" role="status" aria-live="polite" data-account-billing-status></p>
+  </section>
+
   <section class="account-section" aria-labelledby="account-sessions-title">
     <h2 id="account-sessions-title" tabindex="-1">Where you’re signed in</h2>
     <ul class="account-sessions" data-account-sessions></ul>
@@ -6334,6 +7289,7 @@ pre {
   <p class="offer-description">{{description}}</p>
   {{#ctaURL}}
   <p class="offer-cta"><a class="button{{#highlighted}} button-primary{{/highlighted}}" href="{{ctaURL}}">{{cta}}</a></p>
+  <p class="offer-status" role="status" aria-live="polite" data-checkout-status></p>
   {{/ctaURL}}
   <ul class="offer-features">
     {{#features}}
@@ -6435,6 +7391,7 @@ pre {
   <header class="page-header page-header-center">
     <h1>{{page.title}}</h1>
     <p class="lead">{{page.description}}</p>
+    <p class="checkout-note" role="status" data-checkout-cancelled hidden>Checkout cancelled: nothing was charged. You can pick a plan again whenever you like.</p>
   </header>
   <section class="offers" aria-label="Plans">
     {{#offers}}
@@ -6524,6 +7481,7 @@ pre {
 <html lang="{{site.language}}">
 <head>
 {{> partials/head}}
+<script src="{{assets.generate}}" defer></script>
 </head>
 <body class="layout-template">
 {{> partials/header}}
@@ -6535,6 +7493,7 @@ pre {
       <h1>{{title}}</h1>
       <p class="lead">{{description}}</p>
     </header>
+    <p class="template-signin" data-generate-signed-out hidden><a class="button button-primary" href="{{site.root}}account/signin/?return_to={{page.url}}" data-generate-signin>Sign in to generate</a> <span>Generating copy needs a free account.</span></p>
     <form class="template-form" data-generate-form data-template="{{id}}" data-variants="{{variants}}" novalidate>
       {{#inputs}}
       <p class="template-field">
@@ -6544,14 +7503,17 @@ pre {
         {{#isNumber}}<input type="text" inputmode="decimal" id="{{fieldID}}" name="{{name}}" {{#required}}required{{/required}}{{#help}} aria-describedby="{{fieldID}}-help"{{/help}}>{{/isNumber}}
         {{#isChoice}}<select id="{{fieldID}}" name="{{name}}" {{#required}}required{{/required}}{{#help}} aria-describedby="{{fieldID}}-help"{{/help}}>{{^required}}<option value="">—</option>{{/required}}{{#choices}}<option value="{{value}}">{{value}}</option>{{/choices}}</select>{{/isChoice}}
         {{#help}}<span class="template-help" id="{{fieldID}}-help">{{help}}</span>{{/help}}
+        <span class="template-field-error" id="{{fieldID}}-error" data-field-error hidden></span>
       </p>
       {{/inputs}}
       <p class="template-limits">Each of the {{variants}} variants has:
-        {{#outputs}}<span class="template-limit">{{label}} ≤ {{maxChars}} characters</span> {{/outputs}}
+        {{#outputs}}<span class="template-limit" data-output="{{name}}" data-output-label="{{label}}" data-output-max="{{maxChars}}">{{label}} ≤ {{maxChars}} characters</span> {{/outputs}}
       </p>
-      <p class="template-actions"><button class="button button-primary" type="submit">Generate</button></p>
+      <p class="template-actions"><button class="button button-primary" type="submit">Generate</button> <button class="button" type="button" data-generate-fresh hidden>Regenerate (fresh)</button></p>
       <p class="template-status" role="status" aria-live="polite" data-generate-status></p>
+      <p class="template-usage" data-generate-usage hidden></p>
       <div class="template-results" data-generate-results></div>
+      <p class="template-history"><a href="{{site.root}}account/generations/">My generations</a></p>
     </form>
     {{/template}}
   </div>
@@ -6574,6 +7536,7 @@ pre {
     <header class="page-header">
       <h1>{{page.title}}</h1>
       <p class="lead">{{page.description}}</p>
+      <p class="template-history"><a href="{{site.root}}account/generations/">My generations</a>: everything you generated, to search, star and export.</p>
     </header>
     {{#channels}}
     <section class="template-channel" aria-labelledby="channel-{{channel}}">

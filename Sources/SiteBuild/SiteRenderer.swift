@@ -146,6 +146,7 @@ struct SiteRenderer: Sendable {
         jobs += templateJobs()
         jobs += AccountPages.jobs(for: context)
         jobs += LearningPages.jobs(for: context)
+        jobs += GenerationPages.jobs(for: context)
         let notFound = Page(source: "(404)", url: "/404.html", title: "Page not found",
             description: "The page you asked for is not here.")
         jobs.append(Job(page: notFound, layout: "404", makeValues: { [:] }))

@@ -159,8 +159,8 @@ class LeadFormJourney(unittest.TestCase):
         self.assertEqual(self.leads()["nojs@example.com"]["source"], "/about/")
 
     def test_a_quiz_shows_questions_but_no_answers(self):
-        # The quiz lives in the page; grading needs the progress function (not built yet), so the
-        # form must say so rather than pretend, and the page must hold nothing that grades it.
+        # The quiz lives in the page, which holds nothing that grades it; grading needs an account,
+        # so a signed-out reader checking answers is asked to sign in (and come back).
         self.driver = chrome()
         self.driver.get(self.base + "/courses/ai-marketing/foundations/how-llms-write/")
         form = self.driver.find_element(By.CSS_SELECTOR, "form[data-quiz]")
@@ -169,23 +169,36 @@ class LeadFormJourney(unittest.TestCase):
         self.click(form.find_element(By.CSS_SELECTOR, "[data-question=why-generic] input[value=a]"))
         self.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         status = form.find_element(By.CSS_SELECTOR, "[data-quiz-status]")
-        WebDriverWait(self.driver, 10).until(lambda d: "not available" in status.text)
+        WebDriverWait(self.driver, 10).until(lambda d: "Sign in" in status.text)
+        link = status.find_element(By.TAG_NAME, "a")
+        self.assertEqual(link.get_attribute("href"),
+                         self.base + "/account/signin/?return_to=/courses/ai-marketing/foundations/how-llms-write/")
 
     def test_a_copy_template_is_a_form_without_its_prompt(self):
-        # The generate function is its own issue: until then the form must say so, not reload.
+        # Generating needs an account: a signed-out visitor is offered sign-in (coming back to the
+        # template), the page does not reload and nothing is posted.
         self.driver = chrome()
         self.driver.get(self.base + "/templates/")
         self.click(self.driver.find_element(By.CSS_SELECTOR, "a[href='/templates/x-post/']"))
         WebDriverWait(self.driver, 10).until(EC.url_contains("/templates/x-post/"))
         form = self.driver.find_element(By.CSS_SELECTOR, "form[data-generate-form]")
         self.assertNotIn("{{", self.driver.page_source)
+        prompt = self.driver.find_element(By.CSS_SELECTOR, "[data-generate-signed-out]")
+        WebDriverWait(self.driver, 10).until(lambda d: prompt.is_displayed())
+        self.assertEqual(prompt.find_element(By.TAG_NAME, "a").get_attribute("href"),
+                         self.base + "/account/signin/?return_to=/templates/x-post/")
         for field in form.find_elements(By.CSS_SELECTOR, "input[required], textarea[required]"):
             field.send_keys("Tally")
         self.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         status = form.find_element(By.CSS_SELECTOR, "[data-generate-status]")
-        WebDriverWait(self.driver, 10).until(lambda d: "not available" in status.text)
+        WebDriverWait(self.driver, 10).until(lambda d: "Sign in to generate" in status.text)
         self.assertTrue(self.driver.current_url.endswith("/templates/x-post/"))
-
+        sent = self.driver.execute_script(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+            ".filter(p => p.startsWith('/api/'))")
+        self.assertEqual(sent, [])
+        errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE" and e["source"] != "network"]
+        self.assertEqual(errors, [])
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result

@@ -658,6 +658,36 @@
       }
     });
 
+    /* Manage billing: the payment provider's customer portal (`POST /api/payments/portal`). Asking
+       for it opens a portal session, so it is asked only on a click; an account that never bought
+       anything (404) or a site without payments (503) loses the button. */
+    var billingButton = root.querySelector("[data-account-billing]");
+    var billingStatus = root.querySelector("[data-account-billing-status]");
+    if (billingButton) {
+      billingButton.addEventListener("click", function () {
+        if (billingButton.getAttribute("aria-disabled") === "true") return;
+        billingButton.setAttribute("aria-disabled", "true");
+        setStatus(billingStatus, "Opening the billing page…");
+        apiRequest("POST", "/api/payments/portal").then(function (reply) {
+          guard(function () {
+            billingButton.removeAttribute("aria-disabled");
+            if (reply.status === 200 && reply.data && typeof reply.data.url === "string") {
+              window.location.assign(reply.data.url);
+              return;
+            }
+            if (reply.status === 404 || reply.status === 503) {
+              billingButton.hidden = true;
+              setStatus(billingStatus, reply.status === 404 && reply.data && reply.data.error
+                ? "You have no billing account yet: plans are on the pricing page."
+                : "Billing is not available on this site.");
+              return;
+            }
+            setStatus(billingStatus, replyProblem(reply).message || accountMessages.failed, "error");
+          });
+        });
+      });
+    }
+
     /* Download my data */
     var exportButton = root.querySelector("[data-account-export]");
     var exportStatus = root.querySelector("[data-account-export-status]");

@@ -1249,40 +1249,124 @@
     });
   }
 
-  /* ---------- Copy templates ---------- */
+  /* ---------- Buying (the payments function: `POST /api/payments/checkout`) ---------- */
 
-  /** The template forms post to the generate function (`POST /api/generate`, its own issue);
-      until it exists the form says so instead of reloading the page. */
-  function setUpTemplateForms() {
-    var forms = doc.querySelectorAll("form[data-generate-form]");
-    Array.prototype.forEach.call(forms, function (form) {
-      var status = form.querySelector("[data-generate-status]");
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        if (typeof fetch !== "function") return;
-        var inputs = {};
-        Array.prototype.forEach.call(form.elements, function (field) {
-          if (field.name) inputs[field.name] = field.value;
+  var checkout = {
+    api: "/api/payments",
+    messages: {
+      starting: "Taking you to checkout…",
+      offline: "We couldn't reach the server. Check your connection and try again.",
+      unavailable: "Checkout is not available right now. Please try again later.",
+      notForSale: "This plan cannot be bought online yet.",
+      notConfigured: "Payments are not set up on this site yet."
+    }
+  };
+
+  /** The offer a link buys: `…#checkout-<offer>` (the offers' `cta_url`), or null. */
+  function checkoutOffer(link) {
+    var href = link.getAttribute("href") || "";
+    var match = /#checkout-([A-Za-z0-9_-]+)$/.exec(href);
+    return match ? match[1] : null;
+  }
+
+  /** Where a checkout problem is written: the offer card's `[data-checkout-status]`, made when the
+      layout has none. */
+  function checkoutStatus(link) {
+    var card = link.closest ? link.closest(".offer") : null;
+    var status = card && card.querySelector("[data-checkout-status]");
+    if (!status) {
+      status = make("p", "offer-status");
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      status.setAttribute("data-checkout-status", "");
+      link.parentNode.parentNode.insertBefore(status, link.parentNode.nextSibling);
+    }
+    return status;
+  }
+
+  function checkoutProblem(reply) {
+    var code = reply.data && reply.data.error && reply.data.error.code;
+    if (reply.status === 0) return checkout.messages.offline;
+    if (code === "offer_not_for_sale") return checkout.messages.notForSale;
+    if (code === "payments_not_configured") return checkout.messages.notConfigured;
+    if (reply.data && reply.data.error && reply.data.error.message && reply.status !== 404) return String(reply.data.error.message);
+    return checkout.messages.unavailable;
+  }
+
+  /** The sign-in page, coming back to the pricing page's `#checkout-<offer>`, which then starts it. */
+  function checkoutSignInURL(offer) {
+    return signInURL() + "%23checkout-" + encodeURIComponent(offer);
+  }
+
+  /** Asks for a Checkout Session and goes there; signed out, goes to sign in first. */
+  function startCheckout(link, offer) {
+    var status = checkoutStatus(link);
+    if (link.getAttribute("aria-disabled") === "true") return;
+    signedInUser().then(function (user) {
+      if (user === null) {
+        window.location.assign(checkoutSignInURL(offer));
+        return;
+      }
+      link.setAttribute("aria-disabled", "true");
+      status.textContent = checkout.messages.starting;
+      apiRequest("POST", checkout.api + "/checkout", { offer: offer }).then(function (reply) {
+        guard(function () {
+          if (reply.status === 200 && reply.data && typeof reply.data.url === "string") {
+            window.location.assign(reply.data.url);
+            return;
+          }
+          link.removeAttribute("aria-disabled");
+          if (reply.status === 401) {
+            signedOutLocally();
+            window.location.assign(checkoutSignInURL(offer));
+            return;
+          }
+          status.textContent = checkoutProblem(reply);
         });
-        if (status) status.textContent = "Generating…";
-        fetch("/api/generate", {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", Accept: "text/event-stream, application/json" },
-          body: JSON.stringify({ template: form.getAttribute("data-template"), inputs: inputs })
-        })
-          .then(function (response) {
-            if (!status) return;
-            if (response.status === 401) status.textContent = "Sign in to generate copy.";
-            else if (response.status === 404 || response.status === 405) status.textContent = "Generation is not available on this site yet.";
-            else if (!response.ok) status.textContent = "The generator could not answer (" + response.status + "). Try again.";
-            else status.textContent = "";
-          })
-          .catch(function () {
-            if (status) status.textContent = "Could not reach the server. Check your connection and try again.";
-          });
       });
     });
+  }
+
+  function setUpCheckout() {
+    if (typeof fetch !== "function" || typeof Promise === "undefined") return;
+    var links = Array.prototype.filter.call(doc.querySelectorAll("a[href*='#checkout-']"), checkoutOffer);
+    var pending = /^#checkout-([A-Za-z0-9_-]+)$/.exec(window.location.hash);
+    links.forEach(function (link) {
+      var offer = checkoutOffer(link);
+      link.setAttribute("data-checkout-offer", offer);
+      link.addEventListener("click", function (event) {
+        // Another page's pricing link (the header, a course page) just goes to the pricing page.
+        var target = new URL(link.href, window.location.href);
+        if (target.pathname !== window.location.pathname) return;
+        event.preventDefault();
+        startCheckout(link, offer);
+      });
+      if (pending && pending[1] === offer) {
+        // Back from signing in: go on to the checkout. The hash goes first, so the browser's Back
+        // button from Stripe does not open a second one.
+        if (window.history && history.replaceState) history.replaceState(null, "", window.location.pathname + window.location.search);
+        if (hasSessionHint()) startCheckout(link, offer);
+      }
+    });
+  }
+
+  /** `?checkout=cancelled` (pricing) and `?checkout=success` (the learning dashboard): Stripe sends
+      the buyer back with these; the matching `[data-checkout-cancelled]` / `[data-checkout-success]`
+      note is shown and the parameters leave the address. */
+  function setUpCheckoutNotes() {
+    if (typeof URLSearchParams !== "function") return;
+    var query = new URLSearchParams(window.location.search);
+    var state = query.get("checkout");
+    if (state !== "cancelled" && state !== "success") return;
+    var note = doc.querySelector(state === "success" ? "[data-checkout-success]" : "[data-checkout-cancelled]");
+    if (!note) return;
+    note.hidden = false;
+    query.delete("checkout");
+    query.delete("session_id");
+    var rest = query.toString();
+    if (window.history && history.replaceState) {
+      history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
+    }
   }
 
   /* What `assets/account.js` (the account, learning and certificate pages) uses of this file. */
@@ -1297,12 +1381,15 @@
     signedOutLocally: signedOutLocally,
     showHeaderUser: showHeaderUser,
     retryMessage: retryMessage,
+    signInURL: signInURL,
+    hasSessionHint: hasSessionHint,
     progressAPI: progress.api,
     certificatePath: certificatePath
   };
 
   function start() {
-    guard(setUpTemplateForms);
+    guard(setUpCheckout);
+    guard(setUpCheckoutNotes);
     guard(setUpQuizzes);
     guard(setUpSearch);
     guard(setUpAccount);
