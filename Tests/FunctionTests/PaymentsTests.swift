@@ -29,6 +29,19 @@ import Testing
     struct Setup {
         let harness: ProgressHarness
         let config: FunctionConfig
+        var outbox: String { config.environment["MAIL_OUTBOX"]! }
+
+        /// The receipts in the outbox (sent after the webhook's answer, so polled for).
+        func receipts(to address: String) async throws -> [String] {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while true {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []
+                let mails = names.filter { $0.hasSuffix(".eml") }.compactMap { try? String(contentsOfFile: outbox + "/" + $0, encoding: .utf8) }
+                    .map(AuthHarness.decodeQuotedPrintable).filter { $0.contains(address) && $0.contains("receipt") }
+                if !mails.isEmpty || ContinuousClock.now > deadline { return mails }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     static func withPayments(_ backend: FunctionTestSupport.Backend, stripeBase: String? = nil,
@@ -155,6 +168,9 @@ import Testing
             let (other, _) = try await setup.harness.account("second@example.com")
             _ = try await deliver(Self.checkout("cs_b", user: other, offer: "pro"), client)
             #expect(try await offers(setup.harness, other) == ["pro"])
+            // A receipt goes out after the answer.
+            let receipt = try #require(try await setup.receipts(to: "second@example.com").first)
+            #expect(receipt.contains("AI Marketing Pro") && receipt.contains("http://localhost:8080/account/learning/"))
             let dispute = Self.event("evt_dispute", "charge.dispute.created", created: 1_700_000_600,
                                      ["id": "dp_1", "object": "dispute", "charge": "ch_1", "payment_intent": "pi_cs_b"])
             _ = try await deliver(dispute, client)
