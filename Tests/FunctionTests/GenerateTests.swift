@@ -250,6 +250,78 @@ import Testing
     }
 }
 
+/// Copy.ai's Workflows API on loopback: a run goes PROCESSING → COMPLETE (or FAILED for the
+/// workflow `WCFG-fails`), and the start variables it received are recorded.
+actor FakeCopyAI {
+    private(set) var started: [[String: String]] = []
+    private(set) var polls = 0
+
+    func start(_ variables: [String: String]) -> String {
+        started.append(variables)
+        return "WCR-\(started.count)"
+    }
+
+    func poll() -> Int {
+        polls += 1
+        return polls
+    }
+
+    nonisolated func run(_ body: @escaping @Sendable (String) async throws -> Void) async throws {
+        let router = Router()
+        router.post("/api/workflow/{workflow}/run") { request, context -> Response in
+            guard request.headers[HTTPField.Name("x-copy-ai-api-key")!] == "copy-key" else { return Response(status: .unauthorized) }
+            let object = try JSONSerialization.jsonObject(with: Data(buffer: try await request.body.collect(upTo: 1 << 16))) as? [String: Any]
+            let id = await self.start(object?["startVariables"] as? [String: String] ?? [:])
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"success","data":{"id":"\#(id)"}}"#)))
+        }
+        router.get("/api/workflow/{workflow}/run/{run}") { _, context -> Response in
+            let count = await self.poll()
+            let workflow = try context.parameters.require("workflow")
+            let status = count % 2 == 1 ? "PROCESSING" : (workflow == "WCFG-fails" ? "FAILED" : "COMPLETE")
+            let output = #"{"headline":"Track every hour","description":"Tally turns hours into invoices."}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"success","data":{"status":"\#(status)","output":\#(output),"credits":2}}"#)))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await body("http://127.0.0.1:\(client.port!)")
+        }
+    }
+}
+
+extension GenerateTests {
+    /// A template mapped to a Copy.ai workflow runs there: inputs as start variables, polled
+    /// until COMPLETE, credits priced; a FAILED run is an error.
+    @Test func copyAIWorkflowsRunTheirTemplates() async throws {
+        let copyAI = FakeCopyAI()
+        try await copyAI.run { base in
+            try await Self.withGenerate(provider: false, extra: [
+                "COPYAI_API_KEY": "copy-key", "COPYAI_BASE_URL": base, "COPYAI_WORKFLOWS": "google-ads=WCFG-ok",
+                "COPYAI_POLL_SECONDS": "0.01", "COPYAI_CREDIT_PRICE": "0.05",
+            ]) { setup, client in
+                let (_, ada) = try await setup.harness.account("ada@example.com")
+                let response = try await client.json(.post, "/api/generate", #"{"template":"google-ads","inputs":{"product":"Tally","audience":"studios"},"variants":1}"#, headers: ada.headers)
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                #expect(response.object["provider"] as? String == "copyai")
+                #expect(response.object["draft"] as? Bool == false)
+                let variant = try #require((response.object["variants"] as? [[String: Any]])?.first)
+                #expect((variant["fields"] as? [String: String])?["headline"] == "Track every hour")
+                #expect((response.object["usage"] as? [String: Any])?["cost_usd"] as? Double == 0.1)
+                #expect(await copyAI.started.first == ["product": "Tally", "audience": "studios"])
+                #expect(await copyAI.polls >= 2, "polled through PROCESSING")
+            }
+            try await Self.withGenerate(provider: false, extra: [
+                "COPYAI_API_KEY": "copy-key", "COPYAI_BASE_URL": base, "COPYAI_WORKFLOWS": "google-ads=WCFG-fails", "COPYAI_POLL_SECONDS": "0.01",
+            ]) { setup, client in
+                let (_, ada) = try await setup.harness.account("ada@example.com")
+                let failed = try await client.json(.post, "/api/generate", #"{"template":"google-ads","inputs":{"product":"Tally"},"variants":1}"#, headers: ada.headers)
+                #expect(failed.status == .badGateway && failed.errorCode == "provider_error")
+            }
+        }
+    }
+}
+
 /// Server-sent events as the page reads them.
 enum SSE {
     struct Event {

@@ -8,6 +8,10 @@ struct CompletionRequest: Sendable, Hashable {
     var maxTokens: Int?
     /// What the offline drafts are made from: the output fields and the user's inputs in order.
     var draft: DraftSource?
+    /// The template and its inputs by name, for providers that run a stored workflow instead of
+    /// a prompt (Copy.ai).
+    var templateID: String = ""
+    var namedInputs: [String: String] = [:]
 }
 
 struct DraftSource: Sendable, Hashable {
@@ -31,6 +35,8 @@ struct DraftSource: Sendable, Hashable {
 enum CompletionEvent: Sendable, Equatable {
     case text(String)
     case usage(input: Int, output: Int)
+    /// Providers that bill per run (Copy.ai workflow credits).
+    case credits(Double)
 }
 
 enum ProviderError: Error, Equatable, CustomStringConvertible {

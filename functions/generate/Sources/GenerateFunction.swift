@@ -28,6 +28,7 @@ public enum GenerateFunction {
             generations: GenerationStore(store: environment.store, cacheLifetime: settings.cacheSeconds),
             learners: LearnerStore(store: environment.store),
             provider: settings.provider(http: HTTPClient.shared, logger: environment.logger),
+            copyAI: settings.copyAIProvider(http: HTTPClient.shared, logger: environment.logger),
             fallback: settings.fallbackProvider(http: HTTPClient.shared, logger: environment.logger),
             settings: settings, logger: environment.logger)
         GenerateRoutes(services: services).add(to: routes)
@@ -52,6 +53,13 @@ struct GenerationSettings: Sendable {
     /// Model → dollars per million tokens (input, output).
     var prices: [String: (input: Double, output: Double)]
     var bannedWords: [String]?
+    var copyAIKey: String?
+    var copyAIBaseURL: String
+    /// Template id → Copy.ai workflow id.
+    var copyAIWorkflows: [String: String]
+    var copyAIPollSeconds: Double
+    /// Dollars per Copy.ai credit, for the cost ledger.
+    var copyAICreditPrice: Double
 
     static func from(_ config: FunctionConfig) throws -> GenerationSettings {
         let environment = config.environment
@@ -82,6 +90,14 @@ struct GenerationSettings: Sendable {
             prices[parts[0]] = (pair[0], pair[1])
         }
         let delay = value("OPENAI_RETRY_BASE_SECONDS").flatMap(Double.init) ?? 0.5
+        var workflows: [String: String] = [:]
+        for item in (value("COPYAI_WORKFLOWS") ?? "").split(separator: ",") {
+            let parts = item.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw FunctionConfig.Invalid(variable: "COPYAI_WORKFLOWS", message: "write template=workflow-id, comma-separated (got '\(item)')")
+            }
+            workflows[parts[0]] = parts[1]
+        }
         return GenerationSettings(
             baseURL: value("OPENAI_BASE_URL") ?? (value("OPENAI_API_KEY") != nil ? "https://api.openai.com/v1" : nil),
             model: value("OPENAI_MODEL") ?? "gpt-4o-mini", apiKey: value("OPENAI_API_KEY"),
@@ -90,7 +106,10 @@ struct GenerationSettings: Sendable {
             timeoutSeconds: try number("GENERATION_TIMEOUT_SECONDS", 60, 1...600),
             maxRetries: try number("GENERATION_MAX_RETRIES", 2, 0...10), retryBaseDelay: delay,
             quotas: quotas, prices: prices,
-            bannedWords: value("GENERATION_BANNED_WORDS").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+            bannedWords: value("GENERATION_BANNED_WORDS").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
+            copyAIKey: value("COPYAI_API_KEY"), copyAIBaseURL: value("COPYAI_BASE_URL") ?? "https://api.copy.ai",
+            copyAIWorkflows: workflows, copyAIPollSeconds: value("COPYAI_POLL_SECONDS").flatMap(Double.init) ?? 1,
+            copyAICreditPrice: value("COPYAI_CREDIT_PRICE").flatMap(Double.init) ?? 0)
     }
 
     /// The OpenAI-compatible server when one is configured, else the offline drafts.
@@ -98,6 +117,13 @@ struct GenerationSettings: Sendable {
         guard let baseURL else { return OfflineProvider() }
         return OpenAICompatibleProvider(baseURL: baseURL, model: model, apiKey: apiKey, http: http, timeout: .seconds(Int64(timeoutSeconds)),
                                         maxRetries: maxRetries, baseDelay: retryBaseDelay, logger: logger)
+    }
+
+    /// Copy.ai, for the templates mapped to one of its workflows.
+    func copyAIProvider(http: HTTPClient, logger: Logger) -> CopyAIProvider? {
+        guard let copyAIKey, !copyAIWorkflows.isEmpty else { return nil }
+        return CopyAIProvider(baseURL: copyAIBaseURL, apiKey: copyAIKey, workflows: copyAIWorkflows, http: http,
+                              pollInterval: .milliseconds(Int(copyAIPollSeconds * 1000)), timeout: .seconds(timeoutSeconds), logger: logger)
     }
 
     func fallbackProvider(http: HTTPClient, logger: Logger) -> (any CopyProvider)? {
@@ -120,9 +146,17 @@ struct GenerationServices: Sendable {
     let generations: GenerationStore
     let learners: LearnerStore
     let provider: any CopyProvider
+    let copyAI: CopyAIProvider?
     let fallback: (any CopyProvider)?
     let settings: GenerationSettings
     let logger: Logger
+
+    /// Copy.ai runs the templates mapped to its workflows; the configured model (or the offline
+    /// drafts) the rest.
+    func provider(for template: PromptTemplate) -> any CopyProvider {
+        if let copyAI, copyAI.handles(template: template.id) { return copyAI }
+        return provider
+    }
 
     func site() throws -> Manifest {
         do {

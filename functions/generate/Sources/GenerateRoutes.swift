@@ -101,7 +101,7 @@ struct GenerateRoutes: Sendable {
     /// The whole generation; emits events as it goes and returns the final answer.
     func run(_ job: Job, emit: Emit) async throws -> [String: Any] {
         let id = UUID().uuidString.lowercased()
-        let provider = services.provider
+        let provider = services.provider(for: job.template)
         try await emit("start", ["generation_id": id, "variants": job.count, "provider": provider.id, "model": provider.model,
                                  "draft": !provider.isModel])
         let quality = VariantQuality(template: job.template, inputs: job.inputs,
@@ -115,10 +115,11 @@ struct GenerateRoutes: Sendable {
             var request = try job.builder.request(job.inputs, variant: index, of: job.count)
             var attempt = 0
             while true {
-                let outcome = try await answer(request, variant: index, useCache: !job.fresh && attempt == 0, emit: emit)
+                let outcome = try await answer(request, provider: provider, variant: index, useCache: !job.fresh && attempt == 0, emit: emit)
                 tokensIn += outcome.tokensIn
                 tokensOut += outcome.tokensOut
                 cost += services.settings.costMicros(model: outcome.model, input: outcome.tokensIn, output: outcome.tokensOut)
+                    + Int((outcome.credits * services.settings.copyAICreditPrice * 1_000_000).rounded())
                 models.insert(outcome.model)
                 providers.insert(outcome.provider)
                 usedModel = models.count == 1 ? outcome.model : "mixed"
@@ -169,7 +170,7 @@ struct GenerateRoutes: Sendable {
             provider: usedProvider, model: usedModel, tokensIn: tokensIn, tokensOut: tokensOut, costMicros: cost,
             cachedVariants: cachedVariants, savedMicros: savedMicros, searchText: search, createdAt: GenerationStore.now()))
         let done: [String: Any] = [
-            "generation_id": id, "template": job.template.id, "provider": usedProvider, "model": usedModel, "draft": !services.provider.isModel,
+            "generation_id": id, "template": job.template.id, "provider": usedProvider, "model": usedModel, "draft": !provider.isModel,
             "usage": ["tokens_in": tokensIn, "tokens_out": tokensOut, "cost_usd": Double(cost) / 1_000_000],
             "cache": ["hits": cachedVariants, "saved_usd": Double(savedMicros) / 1_000_000],
             "quota": job.quota.json(adding: 1),
@@ -189,12 +190,12 @@ struct GenerateRoutes: Sendable {
         let model: String
         /// Where a passing answer is cached (nil for answers not to cache).
         var cacheKey: String?
+        var credits: Double = 0
     }
 
     /// One variant's text: from the cache, else streamed from the provider (the fallback
     /// provider takes over when the main one fails before sending any text).
-    func answer(_ request: CompletionRequest, variant: Int, useCache: Bool, emit: Emit) async throws -> Answer {
-        let primary = services.provider
+    func answer(_ request: CompletionRequest, provider primary: any CopyProvider, variant: Int, useCache: Bool, emit: Emit) async throws -> Answer {
         let key = GenerationStore.cacheKey(provider: primary.id, model: primary.model, request: request, variant: variant)
         if useCache, primary.isModel, let cached = try await services.generations.cached(key) {
             try await emit("delta", ["variant": variant, "text": cached.text, "cached": true])
@@ -207,6 +208,7 @@ struct GenerateRoutes: Sendable {
         for provider in providers {
             var text = ""
             var usage = (0, 0)
+            var credits = 0.0
             do {
                 for try await event in provider.complete(request) {
                     switch event {
@@ -215,6 +217,8 @@ struct GenerateRoutes: Sendable {
                         try await emit("delta", ["variant": variant, "text": piece])
                     case .usage(let input, let output):
                         usage = (input, output)
+                    case .credits(let spent):
+                        credits += spent
                     }
                 }
             } catch let error as ProviderError {
@@ -226,7 +230,7 @@ struct GenerateRoutes: Sendable {
             }
             let cacheable = provider.isModel && provider.id == primary.id && provider.model == primary.model
             return Answer(text: text, tokensIn: usage.0, tokensOut: usage.1, cached: false, cachedTokensIn: 0, cachedTokensOut: 0,
-                          provider: provider.id, model: provider.model, cacheKey: cacheable ? key : nil)
+                          provider: provider.id, model: provider.model, cacheKey: cacheable ? key : nil, credits: credits)
         }
         throw lastError ?? ProviderError.interrupted("no provider answered")
     }

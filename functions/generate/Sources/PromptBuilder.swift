@@ -70,7 +70,8 @@ struct PromptBuilder: Sendable {
         if let extra { user += "\n\n" + extra }
         let draft = DraftSource(outputs: template.outputs.map { ($0.name, $0.maxChars) },
                                 inputs: template.inputs.compactMap { inputs[$0.name] }, variant: variant)
-        return CompletionRequest(system: systemPrompt, user: user, temperature: template.temperature, maxTokens: template.maxTokens, draft: draft)
+        return CompletionRequest(system: systemPrompt, user: user, temperature: template.temperature, maxTokens: template.maxTokens, draft: draft,
+                                 templateID: template.id, namedInputs: inputs)
     }
 
     /// The fields of a model's answer: the JSON object in the text (models sometimes wrap it in
