@@ -37,6 +37,14 @@ public struct Caller: Sendable, Equatable {
     public let roles: Set<Role>
     public let credential: Credential
 
+    public init(userID: String, email: String?, name: String?, roles: Set<Role>, credential: Credential) {
+        self.userID = userID
+        self.email = email
+        self.name = name
+        self.roles = roles
+        self.credential = credential
+    }
+
     public func has(_ role: Role) -> Bool { roles.contains(role) }
 
     /// 403 unless the caller holds `role` (an admin holds every role).

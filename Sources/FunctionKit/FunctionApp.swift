@@ -13,6 +13,8 @@ public struct FunctionEnvironment: Sendable {
     public let store: Store
     public let logger: Logger
     public let rateLimiter: RateLimiter?
+    /// Register work to run beside the server (see `BackgroundWork`).
+    public let background: BackgroundWork
 
     /// Throws 429 when the client is over the limit; does nothing when limiting is off.
     public func checkRateLimit(_ context: FunctionContext, bucket: String) throws {
@@ -54,7 +56,7 @@ public enum FunctionApp {
             if !migrationSets.isEmpty {
                 try await Migrator(store: store, logger: logger).migrate(migrationSets)
             }
-            let (router, _) = try makeRouter(config: config, store: store, logger: logger, routes: addRoutes)
+            let (router, routes) = try makeRouter(config: config, store: store, logger: logger, routes: addRoutes)
             let address: BindAddress = switch config.listen {
             case .port(let host, let port): .hostname(host, port: port)
             case .unixSocket(let path): .unixDomainSocket(path: path)
@@ -63,7 +65,8 @@ public enum FunctionApp {
             return Application(
                 router: router,
                 configuration: .init(address: address, serverName: "lectern-\(config.name)"),
-                services: [StoreService(store: store)],
+                // Services stop in reverse order: the background work before the store closes.
+                services: [StoreService(store: store), BackgroundService(work: routes.background)],
                 logger: logger)
         } catch {
             await store.close()
@@ -103,9 +106,27 @@ public enum FunctionApp {
         }
         let environment = FunctionEnvironment(
             config: config, store: store, logger: logger,
-            rateLimiter: config.rateLimitPerMinute.map { RateLimiter(perMinute: $0) })
+            rateLimiter: config.rateLimitPerMinute.map { RateLimiter(perMinute: $0) }, background: routes.background)
         try addRoutes(routes, environment)
         return (router, routes)
+    }
+}
+
+/// Runs the function's background work until shutdown, then cancels it.
+struct BackgroundService: Service {
+    let work: BackgroundWork
+
+    func run() async throws {
+        let jobs = work.jobs
+        guard !jobs.isEmpty else {
+            try? await gracefulShutdown()
+            return
+        }
+        try await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                for job in jobs { group.addTask { await job() } }
+            }
+        }
     }
 }
 

@@ -15,6 +15,8 @@ public final class FunctionRoutes: @unchecked Sendable {
 
     public let router: Router<FunctionContext>
     public private(set) var entries: [Entry] = []
+    /// Work the function runs beside its server (a batch worker), started and stopped with it.
+    public let background = BackgroundWork()
 
     public init(router: Router<FunctionContext>) {
         self.router = router
@@ -28,5 +30,16 @@ public final class FunctionRoutes: @unchecked Sendable {
         entries.append(Entry(method: method.rawValue, path: path))
         router.on(RouterPath(path), method: method, use: handler)
         return self
+    }
+}
+
+/// Long-running work a function registers while its routes are built; `FunctionApp` runs it as
+/// a service, so it starts with the server and is cancelled at shutdown, before the store closes.
+public final class BackgroundWork: @unchecked Sendable {
+    // @unchecked: filled while the application is built, read once when it starts.
+    public private(set) var jobs: [@Sendable () async -> Void] = []
+
+    public func add(_ job: @escaping @Sendable () async -> Void) {
+        jobs.append(job)
     }
 }

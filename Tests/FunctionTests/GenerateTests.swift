@@ -322,6 +322,47 @@ extension GenerateTests {
     }
 }
 
+extension GenerateTests {
+    static func waitForBatch(_ client: any TestClientProtocol, _ id: String, _ browser: BrowserSession, until done: (([String: Any]) -> Bool)) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            let job = try await client.json(.get, "/api/generate/batches/\(id)", headers: browser.cookieOnly).object
+            if done(job) || ContinuousClock.now > deadline { return job }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    @Test(arguments: FunctionTestSupport.backends)
+    func aBatchGeneratesEveryRowAndStopsAtTheQuota(_ backend: FunctionTestSupport.Backend) async throws {
+        try await Self.withGenerate(backend, provider: false, extra: ["BATCH_IDLE_SECONDS": "0.02"]) { setup, client in
+            let (userID, ada) = try await setup.harness.account("batch@example.com")
+            let bad = try await client.json(.post, "/api/generate/batches", #"{"template":"google-ads","csv":"product,tone\nTally,plain\nHarvest,shouty\n"}"#, headers: ada.headers)
+            #expect(bad.status == .unprocessableContent && bad.errorField == "rows[2].tone")
+            let unknown = try await client.json(.post, "/api/generate/batches", #"{"template":"google-ads","csv":"name\nTally\n"}"#, headers: ada.headers)
+            #expect(unknown.errorField == "csv")
+
+            // Four rows on the free plan's 3 a day: three are generated, then the job stops.
+            let csv = #"product,audience\nTally,studios\n\"Harvest, the app\",agencies\nToggl,freelancers\nClockify,teams\n"#
+            let created = try await client.json(.post, "/api/generate/batches", #"{"template":"google-ads","csv":"\#(csv)"}"#, headers: ada.headers)
+            #expect(created.status == .accepted, "\(String(buffer: created.body))")
+            let id = try #require(created.object["id"] as? String)
+            let stopped = try await Self.waitForBatch(client, id, ada) { $0["status"] as? String == "stopped" }
+            #expect(stopped["done"] as? Int == 3 && stopped["pending"] as? Int == 1)
+            #expect((stopped["message"] as? String)?.contains("free plan") == true)
+
+            try await setup.harness.withLearners { try await $0.grant(userID: userID, offerID: "pro", source: "test") }
+            #expect(try await client.json(.post, "/api/generate/batches/\(id)/resume", headers: ada.headers).status == .ok)
+            let finished = try await Self.waitForBatch(client, id, ada) { $0["status"] as? String == "done" }
+            #expect(finished["done"] as? Int == 4)
+            let results = String(buffer: try await client.json(.get, "/api/generate/batches/\(id)/results.csv", headers: ada.cookieOnly).body)
+            #expect(results.contains("\"{\"\"audience\"\":\"\"agencies\"\",\"\"product\"\":\"\"Harvest, the app\"\"}\""), "quoted CSV cells survive")
+            #expect(results.components(separatedBy: "\r\n").filter { $0.hasPrefix("4,done") }.count == 2, "both fields of the last row")
+            let history = try await client.json(.get, "/api/generate/history", headers: ada.cookieOnly)
+            #expect((history.object["generations"] as? [Any])?.count == 4)
+        }
+    }
+}
+
 /// Server-sent events as the page reads them.
 enum SSE {
     struct Event {
@@ -362,8 +403,10 @@ actor FakeOpenAI {
 
     private(set) var requests: [Recorded] = []
     private var queue: [Behaviour] = []
+    private(set) var delay: Duration = .zero
 
     func answer(with behaviours: [Behaviour]) { queue = behaviours }
+    func slowDown(_ delay: Duration) { self.delay = delay }
 
     func next(_ recorded: Recorded) -> Behaviour {
         requests.append(recorded)
@@ -380,6 +423,8 @@ actor FakeOpenAI {
             let data = Data(buffer: try await request.body.collect(upTo: 1 << 20))
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
             let messages = object["messages"] as? [[String: Any]] ?? []
+            let delay = await self.delay
+            if delay > .zero { try await Task.sleep(for: delay) }
             let behaviour = await self.next(Recorded(
                 user: messages.last?["content"] as? String ?? "", stream: object["stream"] as? Bool ?? false,
                 includeUsage: (object["stream_options"] as? [String: Any])?["include_usage"] as? Bool ?? false,

@@ -33,6 +33,10 @@ public enum GenerateFunction {
             settings: settings, logger: environment.logger)
         GenerateRoutes(services: services).add(to: routes)
         HistoryRoutes(services: services, environment: environment).add(to: routes)
+        let batches = BatchJobs(services: services, lease: settings.batchLeaseSeconds)
+        BatchRoutes(services: services, batches: batches).add(to: routes)
+        // Every process of the function works through the queue; the lease keeps them apart.
+        environment.background.add { await batches.runWorker(idle: .milliseconds(Int(settings.batchIdleSeconds * 1000))) }
     }
 }
 
@@ -60,6 +64,8 @@ struct GenerationSettings: Sendable {
     var copyAIPollSeconds: Double
     /// Dollars per Copy.ai credit, for the cost ledger.
     var copyAICreditPrice: Double
+    var batchLeaseSeconds: Int
+    var batchIdleSeconds: Double
 
     static func from(_ config: FunctionConfig) throws -> GenerationSettings {
         let environment = config.environment
@@ -109,7 +115,9 @@ struct GenerationSettings: Sendable {
             bannedWords: value("GENERATION_BANNED_WORDS").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } },
             copyAIKey: value("COPYAI_API_KEY"), copyAIBaseURL: value("COPYAI_BASE_URL") ?? "https://api.copy.ai",
             copyAIWorkflows: workflows, copyAIPollSeconds: value("COPYAI_POLL_SECONDS").flatMap(Double.init) ?? 1,
-            copyAICreditPrice: value("COPYAI_CREDIT_PRICE").flatMap(Double.init) ?? 0)
+            copyAICreditPrice: value("COPYAI_CREDIT_PRICE").flatMap(Double.init) ?? 0,
+            batchLeaseSeconds: try number("BATCH_LEASE_SECONDS", 120, 1...3600),
+            batchIdleSeconds: value("BATCH_IDLE_SECONDS").flatMap(Double.init) ?? 0.5)
     }
 
     /// The OpenAI-compatible server when one is configured, else the offline drafts.

@@ -99,7 +99,11 @@ struct GenerateRoutes: Sendable {
     }
 
     /// The whole generation; emits events as it goes and returns the final answer.
-    func run(_ job: Job, emit: Emit) async throws -> [String: Any] {
+    /// Saves a finished generation: by default into the history; a batch row saves it in the
+    /// same transaction that marks the row done.
+    typealias Persist = @Sendable (GenerationStore.Record) async throws -> Void
+
+    func run(_ job: Job, emit: Emit, persist: Persist? = nil) async throws -> [String: Any] {
         let id = UUID().uuidString.lowercased()
         let provider = services.provider(for: job.template)
         try await emit("start", ["generation_id": id, "variants": job.count, "provider": provider.id, "model": provider.model,
@@ -165,10 +169,11 @@ struct GenerateRoutes: Sendable {
         let inputsJSON = String(decoding: try JSONSerialization.data(withJSONObject: job.inputs, options: [.sortedKeys]), as: UTF8.self)
         let variantsJSON = String(decoding: try JSONSerialization.data(withJSONObject: variants, options: [.sortedKeys]), as: UTF8.self)
         let search = ([job.template.title] + job.inputs.values.sorted() + accepted.flatMap { $0.values }).joined(separator: " ").lowercased()
-        try await services.generations.save(.init(
+        let record = GenerationStore.Record(
             id: id, userID: job.caller.userID, templateID: job.template.id, inputs: inputsJSON, variants: variantsJSON,
             provider: usedProvider, model: usedModel, tokensIn: tokensIn, tokensOut: tokensOut, costMicros: cost,
-            cachedVariants: cachedVariants, savedMicros: savedMicros, searchText: search, createdAt: GenerationStore.now()))
+            cachedVariants: cachedVariants, savedMicros: savedMicros, searchText: search, createdAt: GenerationStore.now())
+        if let persist { try await persist(record) } else { try await services.generations.save(record) }
         let done: [String: Any] = [
             "generation_id": id, "template": job.template.id, "provider": usedProvider, "model": usedModel, "draft": !provider.isModel,
             "usage": ["tokens_in": tokensIn, "tokens_out": tokensOut, "cost_usd": Double(cost) / 1_000_000],

@@ -44,6 +44,38 @@ struct GenerationStore: Sendable {
         Migration(2, "generations can be deleted from the history only") { db in
             try await db.raw("ALTER TABLE generations ADD COLUMN deleted_at BIGINT").run()
         },
+        // Batch jobs: a CSV of inputs, one row per generation, worked through by the function
+        // itself. A row is claimed with a lease; a worker that dies leaves it to be claimed again.
+        Migration(3, "create batch jobs") { db in
+            try await db.raw("""
+                CREATE TABLE batch_jobs (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    template_id TEXT NOT NULL,
+                    brand_id TEXT,
+                    status TEXT NOT NULL,
+                    total INTEGER NOT NULL,
+                    message TEXT,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """).run()
+            try await db.raw("CREATE INDEX batch_jobs_user ON batch_jobs (user_id, created_at)").run()
+            try await db.raw("""
+                CREATE TABLE batch_rows (
+                    job_id TEXT NOT NULL REFERENCES batch_jobs (id) ON DELETE CASCADE,
+                    row_index INTEGER NOT NULL,
+                    inputs TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    claimed_until BIGINT,
+                    generation_id TEXT,
+                    output TEXT,
+                    error TEXT,
+                    PRIMARY KEY (job_id, row_index)
+                )
+                """).run()
+            try await db.raw("CREATE INDEX batch_rows_status ON batch_rows (status, claimed_until)").run()
+        },
     ])
 
     let store: Store
@@ -106,15 +138,17 @@ struct GenerationStore: Sendable {
     }
 
     func save(_ record: Record) async throws {
-        try await store.withDatabase { db in
-            try await db.raw("""
+        try await store.withDatabase { db in try await Self.save(record, on: db) }
+    }
+
+    static func save(_ record: Record, on db: any SQLDatabase) async throws {
+        try await db.raw("""
                 INSERT INTO generations (id, user_id, template_id, inputs, variants, provider, model, tokens_in, tokens_out, cost_micros,
                                          cached_variants, saved_micros, search_text, created_at)
                 VALUES (\(bind: record.id), \(bind: record.userID), \(bind: record.templateID), \(bind: record.inputs), \(bind: record.variants),
                         \(bind: record.provider), \(bind: record.model), \(bind: record.tokensIn), \(bind: record.tokensOut), \(bind: record.costMicros),
                         \(bind: record.cachedVariants), \(bind: record.savedMicros), \(bind: record.searchText), \(bind: record.createdAt))
                 """).run()
-        }
     }
 
     /// Generations since `start` (the quota's period).
