@@ -6,7 +6,7 @@ import Yams
 /// outputs, variants, model, examples; body: the prompt, Mustache over the inputs) and
 /// `content/brand/<id>.md`, reporting every mistake with its file and line.
 enum TemplateParser {
-    static let templateFields = ["id", "title", "channel", "description", "inputs", "outputs", "variants", "model", "examples", "draft"]
+    static let templateFields = ["id", "title", "channel", "description", "inputs", "outputs", "variants", "model", "examples", "draft", "reading"]
     static let inputFields = ["name", "label", "type", "required", "max_length", "choices", "help"]
     static let outputFields = ["name", "label", "max_chars"]
     static let brandFields = ["name", "tone", "audience", "use", "avoid"]
@@ -47,6 +47,26 @@ enum TemplateParser {
                 fields.report(.error, line: model.line, "`model` must be a mapping such as `temperature: 0.7`")
             }
         }
+        // The readability the scorecard holds variants to: `reading: {min_ease: 60, max_grade: 8}`.
+        var readingEase: Double?
+        var readingGrade: Double?
+        if let reading = fields.node("reading") {
+            if let mapping = reading.node.mapping {
+                var reader = FieldReader(file: file, fields: FrontMatter.fields(of: mapping, firstLine: 2))
+                readingEase = reader.number("min_ease")
+                if let value = readingEase, !(0...120).contains(value) {
+                    reader.report(.error, line: reader.fields["min_ease"]?.line, "`reading.min_ease` is a Flesch reading ease from 0 to 120, e.g. 60")
+                }
+                readingGrade = reader.number("max_grade")
+                if let value = readingGrade, !(0...20).contains(value) {
+                    reader.report(.error, line: reader.fields["max_grade"]?.line, "`reading.max_grade` is a school grade from 0 to 20, e.g. 8")
+                }
+                reader.finish(known: ["min_ease", "max_grade"], what: "reading setting")
+                fields.diagnostics += reader.diagnostics
+            } else {
+                fields.report(.error, line: reading.line, "`reading` must be a mapping such as `min_ease: 60`")
+            }
+        }
         let examples = self.examples(&fields, outputs: outputs, file: file)
         let prompt = String(body).trimmingCharacters(in: .whitespacesAndNewlines)
         if prompt.isEmpty {
@@ -58,6 +78,8 @@ enum TemplateParser {
                               inputs: inputs, outputs: outputs, variants: variants, temperature: temperature,
                               maxTokens: maxTokens, examples: examples, prompt: prompt)
         template.source = file
+        template.readingEase = readingEase
+        template.readingGrade = readingGrade
         return template
     }
 

@@ -15,6 +15,10 @@ public struct PromptTemplate: Sendable, Codable, Hashable {
     public var variants: Int
     public var temperature: Double?
     public var maxTokens: Int?
+    /// The readability target of every variant (Flesch reading ease at least, grade at most);
+    /// nil: the scorecard's default.
+    public var readingEase: Double?
+    public var readingGrade: Double?
     /// Example outputs: output name → text.
     public var examples: [[String: String]]
     public var prompt: String

@@ -100,5 +100,44 @@ import Testing
         #expect(try lines("  - name: tone", with: "  - name: Tone!").contains {
             $0.hasPrefix("\(file):12: error: input name `Tone!` must be lowercase")
         })
+        #expect(try lines("variants: 3", with: "variants: 3\nreading:\n  min_ease: 300").contains {
+            $0.hasPrefix("\(file):22: error: `reading.min_ease` is a Flesch reading ease from 0 to 120")
+        })
+    }
+
+    /// A template's readability target reaches the generate function through the manifest.
+    @Test func theReadingTargetGoesToTheManifest() throws {
+        let site = try Self.site(Self.template.replacingOccurrences(of: "variants: 3", with: "variants: 3\nreading:\n  min_ease: 65\n  max_grade: 8"))
+        defer { site.remove() }
+        #expect(site.build().succeeded)
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(try #require(site.read("private/manifest.json")).utf8))
+        #expect(manifest.templates?.first?.readingEase == 65 && manifest.templates?.first?.readingGrade == 8)
+    }
+
+    @Test func batchJobsPageExistsOnlyWithTemplatesAndStaysOutOfTheIndexes() throws {
+        let site = try Self.site()
+        defer { site.remove() }
+        let report = site.build()
+        #expect(report.succeeded, "\(report.lines)")
+        let page = try #require(site.read("dist/account/batches/index.html"))
+        #expect(page.contains("noindex"))
+        #expect(page.contains("data-batches-api=\"/api/generate/batches\""))
+        #expect(page.contains("<option value=\"google-ads\">Google Ads</option>"))
+        #expect(page.contains("data-batches-inputs=\"google-ads\""))
+        #expect(page.contains("<code>product,tone</code>"))
+        #expect(page.contains("type=\"file\"") && page.contains("name=\"csv\""))
+        #expect(page.contains("data-batches-form-error") && page.contains("data-batches-status"))
+        #expect(page.contains("/assets/generate."))
+        #expect(site.read("dist/sitemap.xml")?.contains("/account/batches/") == false)
+        #expect(site.read("dist/search-index.json")?.contains("/account/batches/") == false)
+        // The account page and the history page link to it.
+        #expect(site.read("dist/account/index.html")?.contains("href=\"/account/batches/\"") == true)
+        #expect(site.read("dist/account/generations/index.html")?.contains("href=\"/account/batches/\"") == true)
+
+        let plain = try TestSite(TestSite.minimal)
+        defer { plain.remove() }
+        #expect(plain.build().succeeded)
+        #expect(plain.read("dist/account/batches/index.html") == nil)
+        #expect(plain.read("dist/account/index.html")?.contains("/account/batches/") == false)
     }
 }

@@ -13,8 +13,14 @@ struct VariantQuality: Sendable {
         CopyScorecard.evaluate(
             CopyVariant(fields: fields),
             limits: template.outputs.map { OutputLimit(name: $0.name, label: $0.label, maxChars: $0.maxChars) },
-            inputs: inputs, target: .standard, policy: policy,
+            inputs: inputs, target: target, policy: policy,
             otherVariants: others.map { CopyVariant(fields: $0) })
+    }
+
+    /// The template's own target, or the standard one (ease ≥ 50).
+    var target: ReadingTarget {
+        guard template.readingEase != nil || template.readingGrade != nil else { return .standard }
+        return ReadingTarget(minimumEase: template.readingEase, maximumGrade: template.readingGrade)
     }
 
     func retryInstruction(_ scorecard: Scorecard) -> String? {
