@@ -1277,8 +1277,9 @@ enum DefaultTheme {
 """####,
         "assets/generate.js": ####"""
 /* Lectern default theme: the copy generator — the template pages' form (`POST /api/generate`,
-   streamed as server-sent events) and the history page (`/account/generations/`). Loaded after
-   `site.js` by the `template` and `generations` layouts; uses its helpers (`window.Lectern`).
+   streamed as server-sent events), the history page (`/account/generations/`) and the batch jobs
+   page (`/account/batches/`). Loaded after `site.js` by the `template`, `generations` and
+   `batches` layouts; uses its helpers (`window.Lectern`).
    Everything the model or the user wrote is inserted as text, never as HTML. */
 (function () {
   "use strict";
@@ -1882,12 +1883,288 @@ enum DefaultTheme {
     });
   }
 
+  /* ---------- The batch jobs page ---------- */
+
+  function setUpBatches(root) {
+    var base = root.getAttribute("data-batches-api") || api + "/batches";
+    var status = root.querySelector("[data-batches-status]");
+    var signedIn = root.querySelector("[data-batches-signed-in]");
+    var signedOut = root.querySelector("[data-batches-signed-out]");
+    var list = root.querySelector("[data-batches-list]");
+    var empty = root.querySelector("[data-batches-empty]");
+    var form = root.querySelector("[data-batches-form]");
+    var formError = root.querySelector("[data-batches-form-error]");
+    var templates = templatesOf(root);
+    var state = { busy: false, timer: null, views: {} };
+    var labels = { queued: "Queued", running: "Running", done: "Done", stopped: "Stopped" };
+
+    function setStatus(text) {
+      if (status) status.textContent = text || "";
+    }
+
+    function errorText(reply) {
+      return (reply.data && reply.data.error && reply.data.error.message) ||
+        (reply.status === 0 ? messages.offline : messages.unavailable);
+    }
+
+    function showSignedOut() {
+      lectern.signedOutLocally();
+      signedIn.hidden = true;
+      signedOut.hidden = false;
+      setStatus("");
+    }
+
+    function markField(field, message) {
+      var error = doc.getElementById(field.id + "-error");
+      field.setAttribute("aria-invalid", "true");
+      if (!error) return;
+      error.textContent = message;
+      error.hidden = false;
+      var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (described.indexOf(error.id) === -1) described.push(error.id);
+      field.setAttribute("aria-describedby", described.join(" "));
+    }
+
+    function clearFields() {
+      Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (field) {
+        var error = doc.getElementById(field.id + "-error");
+        field.removeAttribute("aria-invalid");
+        if (!error) return;
+        error.textContent = "";
+        error.hidden = true;
+        var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== error.id; });
+        if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+        else field.removeAttribute("aria-describedby");
+      });
+      if (formError) formError.textContent = "";
+    }
+
+    /** An API error beside the field it names (`template`, `csv`, `rows[N].input`), else below the form. */
+    function showFormError(reply) {
+      var error = reply.data && reply.data.error;
+      var message = errorText(reply);
+      var name = error && typeof error.field === "string" ? error.field : "";
+      var field = name === "template" ? form.elements.template : name === "csv" || name.indexOf("rows[") === 0 ? form.elements.csv : null;
+      var row = /^rows\[(\d+)\]/.exec(name);
+      if (row && !/^row /i.test(message)) message = "Row " + row[1] + ": " + message;
+      if (field) {
+        markField(field, message);
+        field.focus();
+      }
+      if (formError) formError.textContent = message;
+    }
+
+    function percent(job) {
+      var total = Number(job.total) || 0;
+      var finished = (Number(job.done) || 0) + (Number(job.failed) || 0);
+      return total ? Math.round(finished * 100 / total) : 0;
+    }
+
+    function jobView(job) {
+      var item = make("li", "generations-entry batches-entry");
+      item.setAttribute("data-batch", String(job.id));
+      var template = templates[job.template] || { title: job.template, url: null };
+      var heading = make("h3", "generations-title");
+      if (template.url) {
+        var link = make("a", null, template.title);
+        link.href = template.url;
+        heading.appendChild(link);
+      } else {
+        heading.textContent = String(template.title || "");
+      }
+      item.appendChild(heading);
+      var meta = make("p", "generations-meta");
+      meta.setAttribute("data-batch-meta", "");
+      item.appendChild(meta);
+      var progress = make("progress", "batches-progress");
+      progress.setAttribute("data-batch-progress", "");
+      progress.setAttribute("aria-label", "Progress of the " + template.title + " batch");
+      item.appendChild(progress);
+      var message = make("p", "generate-error batches-message");
+      message.setAttribute("data-batch-message", "");
+      message.hidden = true;
+      item.appendChild(message);
+      var actions = make("p", "account-actions generations-actions");
+      var download = make("a", "button button-small", "Download results (CSV)");
+      download.href = base + "/" + encodeURIComponent(job.id) + "/results.csv";
+      download.setAttribute("download", "");
+      download.setAttribute("data-batch-download", "");
+      var resume = make("button", "button button-small", "Resume");
+      resume.type = "button";
+      resume.setAttribute("data-batch-resume", "");
+      resume.hidden = true;
+      resume.addEventListener("click", function () {
+        if (resume.getAttribute("aria-disabled") === "true") return;
+        resume.setAttribute("aria-disabled", "true");
+        apiRequest("POST", base + "/" + encodeURIComponent(job.id) + "/resume").then(function (reply) {
+          guard(function () {
+            resume.removeAttribute("aria-disabled");
+            if (reply.status === 401) return showSignedOut();
+            if (reply.status === 200 && reply.data) {
+              update(reply.data);
+              setStatus("Batch resumed.");
+              var next = state.views[job.id] && state.views[job.id].download;
+              if (next) next.focus();
+              schedule();
+            } else {
+              setStatus(errorText(reply));
+            }
+          });
+        });
+      });
+      actions.appendChild(download);
+      actions.appendChild(doc.createTextNode(" "));
+      actions.appendChild(resume);
+      item.appendChild(actions);
+      state.views[job.id] = { item: item, meta: meta, progress: progress, message: message, resume: resume, download: download };
+      return item;
+    }
+
+    function update(job) {
+      var view = state.views[job.id];
+      if (!view) return;
+      var total = Number(job.total) || 0;
+      var done = Number(job.done) || 0;
+      var failed = Number(job.failed) || 0;
+      view.item.setAttribute("data-batch-status", String(job.status));
+      view.progress.max = total || 1;
+      view.progress.value = Math.min(done + failed, total || 1);
+      view.progress.textContent = percent(job) + "%";
+      var when = job.created_at ? new Date(job.created_at * 1000).toLocaleString() : "";
+      var parts = [labels[job.status] || String(job.status), done + " of " + total + " done"];
+      if (failed) parts.push(failed + " failed");
+      if (when) parts.push(when);
+      view.meta.textContent = parts.join(" · ");
+      var stopped = job.status === "stopped";
+      view.message.textContent = stopped ? String(job.message || "The job stopped.") : "";
+      view.message.hidden = !stopped;
+      view.resume.hidden = !stopped;
+    }
+
+    function render(jobs) {
+      var seen = {};
+      jobs.forEach(function (job, index) {
+        seen[job.id] = true;
+        var view = state.views[job.id];
+        var item = view ? view.item : jobView(job);
+        if (list.children[index] !== item) list.insertBefore(item, list.children[index] || null);
+        update(job);
+      });
+      Object.keys(state.views).forEach(function (id) {
+        if (seen[id]) return;
+        var old = state.views[id].item;
+        if (old.parentNode) old.parentNode.removeChild(old);
+        delete state.views[id];
+      });
+      if (empty) empty.hidden = jobs.length > 0;
+    }
+
+    function active(jobs) {
+      return jobs.some(function (job) { return job.status === "queued" || job.status === "running"; });
+    }
+
+    function schedule() {
+      if (state.timer) return;
+      state.timer = setTimeout(function () {
+        state.timer = null;
+        load(true);
+      }, 2000);
+    }
+
+    function load(quiet) {
+      if (!quiet) setStatus("Loading…");
+      return apiRequest("GET", base).then(function (reply) {
+        guard(function () {
+          if (reply.status === 401) return showSignedOut();
+          if (reply.status !== 200 || !reply.data || !Array.isArray(reply.data.batches)) {
+            setStatus(errorText(reply));
+            if (quiet) schedule();
+            return;
+          }
+          signedIn.hidden = false;
+          if (!quiet) setStatus("");
+          render(reply.data.batches);
+          if (active(reply.data.batches)) schedule();
+        });
+      });
+    }
+
+    /** The CSV: the chosen file's text, else the pasted text. */
+    function csvText() {
+      var input = form.elements.file;
+      var file = input && input.files && input.files[0];
+      if (!file) return Promise.resolve(form.elements.csv.value);
+      if (typeof file.text === "function") return file.text();
+      return new Promise(function (resolve, reject) {
+        var reader = new FileReader();
+        reader.onload = function () { resolve(String(reader.result || "")); };
+        reader.onerror = function () { reject(reader.error); };
+        reader.readAsText(file);
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (state.busy) return;
+      clearFields();
+      var submit = form.querySelector("button[type=submit]");
+      state.busy = true;
+      if (submit) submit.setAttribute("aria-disabled", "true");
+      function finish() {
+        state.busy = false;
+        if (submit) submit.removeAttribute("aria-disabled");
+      }
+      csvText().then(function (text) {
+        if (!String(text || "").trim()) {
+          markField(form.elements.csv, "Choose a CSV file or paste the CSV.");
+          if (formError) formError.textContent = "Choose a CSV file or paste the CSV.";
+          (form.elements.file || form.elements.csv).focus();
+          finish();
+          return;
+        }
+        setStatus("Starting the batch…");
+        return apiRequest("POST", base, { template: form.elements.template.value, csv: text }).then(function (reply) {
+          guard(function () {
+            finish();
+            if (reply.status === 401) return showSignedOut();
+            if (reply.status === 202 && reply.data && reply.data.id) {
+              setStatus("Batch queued: " + reply.data.total + " row" + (reply.data.total === 1 ? "" : "s") + ".");
+              if (form.elements.file) form.elements.file.value = "";
+              form.elements.csv.value = "";
+              if (state.timer) { clearTimeout(state.timer); state.timer = null; }
+              load(true);
+            } else {
+              setStatus("");
+              showFormError(reply);
+            }
+          });
+        });
+      }, function () {
+        finish();
+        markField(form.elements.file, "Could not read that file.");
+        if (formError) formError.textContent = "Could not read that file.";
+      });
+    });
+
+    lectern.signedInUser().then(function (user) {
+      guard(function () {
+        if (user === null) {
+          signedOut.hidden = false;
+          return;
+        }
+        load(false);
+      });
+    });
+  }
+
   function start() {
     Array.prototype.forEach.call(doc.querySelectorAll("form[data-generate-form]"), function (form) {
       guard(function () { enhanceGenerateForm(form); });
     });
     var history = doc.querySelector("[data-generations]");
     if (history) guard(function () { setUpHistory(history); });
+    var batches = doc.querySelector("[data-batches]");
+    if (batches) guard(function () { setUpBatches(batches); });
   }
 
   if (doc.readyState === "loading") {
@@ -5009,6 +5286,19 @@ pre {
   font-size: 0.9rem;
 }
 
+.batches-progress {
+  display: block;
+  width: 100%;
+  height: 0.6rem;
+  margin: 0.5rem 0;
+  accent-color: var(--accent, currentColor);
+}
+
+.batches-inputs {
+  margin: 0.25rem 0 0.75rem;
+  font-size: 0.9rem;
+}
+
 """####,
         "assets/site.js": ####"""
 /* Lectern default theme: the few personal or interactive bits of an otherwise static page.
@@ -6420,6 +6710,75 @@ pre {
 })();
 
 """####,
+        "batches.mustache": ####"""
+<!doctype html>
+<html lang="{{site.language}}">
+<head>
+{{> partials/head}}
+<meta name="referrer" content="same-origin">
+<script src="{{assets.generate}}" defer></script>
+</head>
+<body class="layout-batches">
+{{> partials/header}}
+<main id="main" tabindex="-1">
+  <div class="page-body generations batches" data-batches data-batches-api="{{batches.api}}">
+    <header class="page-header">
+      <h1>{{page.title}}</h1>
+      {{#page.description}}<p class="lead">{{page.description}}</p>{{/page.description}}
+      <p class="template-history"><a href="{{batches.urls.generations}}">My generations</a> · <a href="{{batches.urls.templates}}">Copy templates</a></p>
+    </header>
+    <noscript><p class="account-note">This page needs JavaScript to queue and follow batch jobs. Please turn it on and reload the page.</p></noscript>
+    <p class="account-status account-status-page" role="status" aria-live="polite" tabindex="-1" data-batches-status></p>
+    <div class="account-panel" data-batches-signed-out hidden>
+      <p>Sign in to run batch jobs.</p>
+      <p class="account-next"><a class="button button-primary" href="{{batches.urls.signin}}?return_to={{batches.urls.page}}">Sign in</a></p>
+    </div>
+    <div data-batches-signed-in hidden>
+      <form class="template-form batches-form" data-batches-form novalidate>
+        <h2>New batch</h2>
+        <p class="template-field">
+          <label for="batches-template">Template</label>
+          <select id="batches-template" name="template" required aria-describedby="batches-template-inputs">
+            {{#batches.templates}}<option value="{{id}}">{{title}}</option>{{/batches.templates}}
+          </select>
+          <span class="template-field-error" id="batches-template-error" data-field-error hidden></span>
+        </p>
+        <div class="template-help" id="batches-template-inputs">
+          <p>The CSV’s first line names the template’s inputs; each line after it is one generation (at most 1,000).</p>
+          <ul class="batches-inputs">
+            {{#batches.templates}}
+            <li data-batches-inputs="{{id}}"><strong>{{title}}</strong>: <code>{{header}}</code> ({{#inputs}}{{label}}{{#required}}, required{{/required}}{{^last}}; {{/last}}{{/inputs}})</li>
+            {{/batches.templates}}
+          </ul>
+        </div>
+        <p class="template-field">
+          <label for="batches-file">CSV file</label>
+          <input type="file" id="batches-file" name="file" accept=".csv,text/csv">
+        </p>
+        <p class="template-field">
+          <label for="batches-csv">Or paste the CSV <span class="template-optional">(used when no file is chosen)</span></label>
+          <textarea id="batches-csv" name="csv" rows="6" spellcheck="false" aria-describedby="batches-template-inputs"></textarea>
+          <span class="template-field-error" id="batches-csv-error" data-field-error hidden></span>
+        </p>
+        <p class="template-actions"><button class="button button-primary" type="submit">Start batch</button></p>
+        <p class="template-status" role="alert" aria-live="assertive" data-batches-form-error></p>
+      </form>
+      <h2>Your jobs</h2>
+      <ol class="generations-list batches-list" data-batches-list aria-live="polite"></ol>
+      <p class="account-note" data-batches-empty hidden>No batch jobs yet.</p>
+    </div>
+    <ul hidden data-batches-templates>
+      {{#batches.templates}}
+      <li data-template-id="{{id}}" data-template-title="{{title}}" data-template-url="{{url}}" data-template-header="{{header}}"></li>
+      {{/batches.templates}}
+    </ul>
+  </div>
+</main>
+{{> partials/footer}}
+</body>
+</html>
+
+"""####,
         "catalogue.mustache": ####"""
 <!doctype html>
 <html lang="{{site.language}}">
@@ -6574,6 +6933,7 @@ pre {
     <header class="page-header">
       <h1>{{page.title}}</h1>
       {{#page.description}}<p class="lead">{{page.description}}</p>{{/page.description}}
+      {{#generations.urls.batches}}<p class="template-history"><a href="{{generations.urls.batches}}" data-generations-batches>Batch jobs</a>: generate for every row of a CSV.</p>{{/generations.urls.batches}}
     </header>
     <noscript><p class="account-note">This page needs JavaScript to load your generations. Please turn it on and reload the page.</p></noscript>
     <p class="account-status account-status-page" role="status" aria-live="polite" tabindex="-1" data-generations-status></p>
@@ -6872,7 +7232,7 @@ pre {
   <section class="account-section" aria-labelledby="account-generations-title">
     <h2 id="account-generations-title">Copy generator</h2>
     <p>Everything you generated from the copy templates: search it, star the best, export it.</p>
-    <p class="account-actions"><a class="button" href="{{account.urls.generations}}">My generations</a></p>
+    <p class="account-actions"><a class="button" href="{{account.urls.generations}}">My generations</a>{{#account.urls.batches}} <a class="button" href="{{account.urls.batches}}">Batch jobs</a>{{/account.urls.batches}}</p>
   </section>
 
   {{/account.urls.generations}}

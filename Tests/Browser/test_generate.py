@@ -2,16 +2,21 @@
 its real `auth` and `generate` functions: without a model the labelled template drafts with their
 QC badges; with a tiny OpenAI-compatible server run here, the text streaming in and then the
 fields; a required input left empty reported beside it; the history page listing, starring and
-deleting the generations.
+deleting the generations; a batch job queued from an uploaded CSV, followed to done, its results
+downloaded.
 
 Run by `make test` after the Swift tests (the binaries must be built): python3 Tests/Browser/test_generate.py
 """
+import csv
+import io
 import json
 import os
 import sys
+import tempfile
 import threading
 import time
 import unittest
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from selenium.webdriver.common.by import By
@@ -245,6 +250,75 @@ class GenerateJourney(unittest.TestCase):
         self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "[data-generation]"), [])
         self.assertEqual(self.script_errors(), [])
 
+
+    def test_a_batch_from_an_uploaded_csv_runs_to_done_and_its_results_download(self):
+        site = self.serve()
+        self.open_signed_in(site, "batcher@example.com")
+        self.driver.get(site.base + "/account/batches/")
+        form = self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-batches-form]")))
+        self.assertFalse(self.driver.find_element(By.CSS_SELECTOR, "[data-batches-signed-out]").is_displayed())
+        # The header the template needs is spelled out.
+        self.assertIn("product", form.find_element(By.CSS_SELECTOR, '[data-batches-inputs="google-ads"]').text)
+
+        # An empty submission is pointed out inline; nothing is queued.
+        self.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        error = self.wait.until(EC.visibility_of_element_located((By.ID, "batches-csv-error")))
+        self.assertTrue(error.text)
+        self.assertTrue(form.find_element(By.CSS_SELECTOR, "[data-batches-form-error]").text)
+        self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "[data-batch]"), [])
+
+        # A row missing a required input is reported by row, beside the CSV; nothing is queued.
+        pasted = self.driver.find_element(By.ID, "batches-csv")
+        pasted.send_keys("product\nTally\n")
+        self.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        self.wait.until(lambda d: "audience" in error.text.lower() or "who is searching" in error.text.lower())
+        self.assertIn("Row 1", error.text)
+        self.assertEqual(pasted.get_attribute("aria-invalid"), "true")
+        self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "[data-batch]"), [])
+        pasted.clear()
+
+        rows = ["Tally, time tracking for design studios", "Ledgerly, bookkeeping for freelancers", "Quill, a notes app for writers"]
+        handle, path = tempfile.mkstemp(suffix=".csv")
+        with os.fdopen(handle, "w") as file:
+            # `product` differs per row; the template's other required inputs are the same throughout.
+            file.write("product,audience,key_benefit\n" + "".join(
+                f'"{row}",small teams,"Saves an hour a day."\n' for row in rows))
+        self.addCleanup(os.remove, path)
+        template = form.find_element(By.NAME, "template")
+        template.find_element(By.CSS_SELECTOR, 'option[value="google-ads"]').click()
+        form.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(path)
+        self.click(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+
+        job = self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-batch]")))
+        self.assertIsNone(self.driver.find_element(By.ID, "batches-csv").get_attribute("aria-invalid"))
+        self.assertIn("Google Ads", job.text)
+        WebDriverWait(self.driver, 60).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, "[data-batch]").get_attribute("data-batch-status") == "done")
+        job = self.driver.find_element(By.CSS_SELECTOR, "[data-batch]")
+        self.assertIn("3 of 3 done", job.find_element(By.CSS_SELECTOR, "[data-batch-meta]").text)
+        progress = job.find_element(By.CSS_SELECTOR, "[data-batch-progress]")
+        self.assertEqual((progress.get_attribute("value"), progress.get_attribute("max")), ("3", "3"))
+        self.assertFalse(job.find_element(By.CSS_SELECTOR, "[data-batch-resume]").is_displayed())
+
+        # The download link answers the results as CSV: three rows, each with its fields.
+        href = job.find_element(By.CSS_SELECTOR, "[data-batch-download]").get_attribute("href")
+        self.assertTrue(href.endswith("/results.csv"), href)
+        cookies = "; ".join(f"{c['name']}={c['value']}" for c in self.driver.get_cookies())
+        with urllib.request.urlopen(urllib.request.Request(href, headers={"Cookie": cookies})) as response:
+            self.assertIn("text/csv", response.headers.get("Content-Type"))
+            table = list(csv.DictReader(io.StringIO(response.read().decode())))
+        self.assertEqual(sorted({line["row"] for line in table}), ["1", "2", "3"])
+        self.assertEqual({line["field"] for line in table}, set(LIMITS))
+        self.assertTrue(all(line["status"] == "done" for line in table))
+        for row in rows:
+            self.assertTrue(any(row in line["inputs"] for line in table), row)
+
+        # The history page and the account page link here.
+        self.driver.get(site.base + "/account/generations/")
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-generations-batches]")))
+        self.driver.get(site.base + "/account/")
+        self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, 'a[href="/account/batches/"]')))
+        self.assertEqual(self.script_errors(), [])
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result

@@ -1,3 +1,4 @@
+@testable import Accounts
 import Foundation
 import FunctionKit
 @testable import GenerateFunction
@@ -133,8 +134,9 @@ import Testing
         }
     }
 
-    @Test func identicalRequestsComeFromTheCacheUnlessFreshIsAsked() async throws {
-        try await Self.withGenerate { setup, client in
+    @Test(arguments: FunctionTestSupport.backends)
+    func identicalRequestsComeFromTheCacheUnlessFreshIsAsked(_ backend: FunctionTestSupport.Backend) async throws {
+        try await Self.withGenerate(backend) { setup, client in
             let (_, ada) = try await setup.harness.account("ada@example.com")
             await setup.openAI.answer(with: [.stream(Self.goodAnswer, usage: (100, 50)), .stream(Self.goodAnswer, usage: (100, 50))])
             _ = try await client.json(.post, "/api/generate", Self.request, headers: ada.headers)
@@ -212,10 +214,12 @@ import Testing
     }
 
     /// No provider configured: labelled template drafts from the user's inputs, within limits.
+    /// Programs call the same API with an access token instead of a session.
     @Test func withoutAProviderTheAnswerIsALabelledDraft() async throws {
         try await Self.withGenerate(provider: false) { setup, client in
-            let (_, ada) = try await setup.harness.account("ada@example.com")
-            let response = try await client.json(.post, "/api/generate", Self.request, headers: ada.headers)
+            let (userID, _) = try await setup.harness.account("ada@example.com")
+            let token = try await AccessTokens(secrets: AuthSecrets(secret: try AuthSecrets.decode(AuthHarness.secret, variable: "AUTH_SECRET"))).issue(userID: userID)
+            let response = try await client.json(.post, "/api/generate", Self.request, headers: [.authorization: "Bearer \(token)"])
             #expect(response.status == .ok)
             #expect(response.object["draft"] as? Bool == true && response.object["provider"] as? String == "offline")
             let variants = try #require(response.object["variants"] as? [[String: Any]])
