@@ -83,3 +83,14 @@ public enum JSONText {
         return out + "\""
     }
 }
+
+/// A JSON answer built from a dictionary (sorted keys, slashes unescaped, never cached): the
+/// shape every function's success bodies share.
+public enum JSONResponse {
+    public static func make(_ status: HTTPResponse.Status, _ object: [String: Any], headers extra: HTTPFields = [:]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -72,10 +72,7 @@ struct AuthServices: Sendable {
     }
 
     static func json(_ status: HTTPResponse.Status, _ object: [String: Any], cookies: [String] = []) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
-        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        JSONResponse.make(status, object, headers: HTTPFields(cookies.map { HTTPField(name: .setCookie, value: $0) }))
     }
 
     static func message(_ status: HTTPResponse.Status, _ text: String) -> Response {
