@@ -57,26 +57,29 @@ public struct SessionStore: Sendable {
         guard token.count >= 40, token.count <= 64 else { return nil }
         let hash = SecureToken.digest(token)
         let idle = settings.idleTimeout
-        return try await store.withDatabase { db in
-            guard let row = try await db.raw("""
+        let row = try await store.read { db in
+            try await db.raw("""
                 SELECT s.id, s.csrf_token, s.last_seen_at, s.expires_at, u.id AS user_id, u.email, u.name, u.roles
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.token_hash = \(bind: hash) AND s.revoked_at IS NULL AND u.disabled_at IS NULL
-                """).first() else { return nil }
-            let lastSeen = try row.decode(column: "last_seen_at", as: Int.self)
-            let expires = try row.decode(column: "expires_at", as: Int.self)
-            guard now < expires, now - lastSeen < idle else { return nil }
-            let id = try row.decode(column: "id", as: String.self)
-            if now - lastSeen >= 60 {
+                """).first()
+        }
+        guard let row else { return nil }
+        let lastSeen = try row.decode(column: "last_seen_at", as: Int.self)
+        let expires = try row.decode(column: "expires_at", as: Int.self)
+        guard now < expires, now - lastSeen < idle else { return nil }
+        let id = try row.decode(column: "id", as: String.self)
+        if now - lastSeen >= 60 {
+            try await store.withDatabase { db in
                 try await db.raw("UPDATE sessions SET last_seen_at = \(bind: now) WHERE id = \(bind: id)").run()
             }
-            return Found(id: id, csrfToken: try row.decode(column: "csrf_token", as: String.self),
-                         userID: try row.decode(column: "user_id", as: String.self),
-                         email: try row.decode(column: "email", as: String?.self),
-                         name: try row.decode(column: "name", as: String?.self),
-                         roles: Role.set(from: try row.decode(column: "roles", as: String.self)),
-                         lastSeenAt: lastSeen)
         }
+        return Found(id: id, csrfToken: try row.decode(column: "csrf_token", as: String.self),
+                     userID: try row.decode(column: "user_id", as: String.self),
+                     email: try row.decode(column: "email", as: String?.self),
+                     name: try row.decode(column: "name", as: String?.self),
+                     roles: Role.set(from: try row.decode(column: "roles", as: String.self)),
+                     lastSeenAt: lastSeen)
     }
 
     public func list(userID: String, now: Int = Int(Date().timeIntervalSince1970)) async throws -> [Active] {

@@ -35,7 +35,7 @@ public struct LearnerStore: Sendable {
     /// gated page and every progress call).
     public func state(userID: String, readsEverything: Bool = false) async throws -> LearnerState {
         let now = LearnerStore.now()
-        let rows = try await store.withDatabase { db in
+        let rows = try await store.read { db in
             try await db.raw("""
                 SELECT 'o' AS kind, offer_id AS a, '' AS b, 0 AS at FROM entitlements
                     WHERE user_id = \(bind: userID) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(bind: now))

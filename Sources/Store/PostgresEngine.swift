@@ -38,6 +38,11 @@ final class PostgresEngine: StoreEngine {
         }
     }
 
+    /// The pool already runs reads beside writes.
+    func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withDatabase(body)
+    }
+
     func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await client.withConnection { connection in
             let database = connection.sql(queryLogLevel: .trace)

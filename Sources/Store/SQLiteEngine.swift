@@ -15,11 +15,19 @@ final class SQLiteEngine: StoreEngine {
     private let database: any SQLDatabase
     private let threadPool: NIOThreadPool
     private let gate = SerialGate()
+    /// A second connection, read-only, on a thread of its own: reads need no gate (each
+    /// statement is atomic, and none of them is part of a transaction).
+    private let readConnection: SQLiteConnection
+    private let readDatabase: any SQLDatabase
+    private let readThreadPool: NIOThreadPool
 
-    private init(connection: SQLiteConnection, threadPool: NIOThreadPool) {
+    private init(connection: SQLiteConnection, threadPool: NIOThreadPool, readConnection: SQLiteConnection, readThreadPool: NIOThreadPool) {
         self.connection = connection
         self.threadPool = threadPool
         self.database = connection.sql(queryLogLevel: .trace)
+        self.readConnection = readConnection
+        self.readThreadPool = readThreadPool
+        self.readDatabase = readConnection.sql(queryLogLevel: .trace)
     }
 
     static func open(path: String, logger: Logger) async throws -> SQLiteEngine {
@@ -40,17 +48,36 @@ final class SQLiteEngine: StoreEngine {
             try? await threadPool.shutdownGracefully()
             throw error
         }
-        let engine = SQLiteEngine(connection: connection, threadPool: threadPool)
         // busy_timeout first: switching to WAL itself needs the lock another process may hold.
         for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL",
                        "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
-            try await engine.database.raw(SQLQueryString(pragma)).run()
+            try await connection.sql().raw(SQLQueryString(pragma)).run()
         }
-        return engine
+        let readThreadPool = NIOThreadPool(numberOfThreads: 1)
+        readThreadPool.start()
+        let readConnection: SQLiteConnection
+        do {
+            readConnection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: readThreadPool, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any())
+            for pragma in ["PRAGMA busy_timeout = 10000", "PRAGMA query_only = ON"] {
+                try await readConnection.sql().raw(SQLQueryString(pragma)).run()
+            }
+        } catch {
+            try? await connection.close()
+            try? await threadPool.shutdownGracefully()
+            try? await readThreadPool.shutdownGracefully()
+            throw error
+        }
+        return SQLiteEngine(connection: connection, threadPool: threadPool, readConnection: readConnection, readThreadPool: readThreadPool)
     }
 
     func withDatabase<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await gate.run { try await body(self.database) }
+    }
+
+    func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await body(readDatabase)
     }
 
     func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -68,6 +95,8 @@ final class SQLiteEngine: StoreEngine {
     }
 
     func close() async {
+        try? await readConnection.close()
+        try? await readThreadPool.shutdownGracefully()
         try? await connection.close()
         try? await threadPool.shutdownGracefully()
     }

@@ -52,6 +52,16 @@ public final class Store: Sendable {
         try await engine.withDatabase(body)
     }
 
+    /// Runs `body`, which only reads, beside the writers: on SQLite a second, read-only
+    /// connection (WAL lets readers run while a write is in progress), so the reads on every
+    /// request's hot path (the session, the learner's state) never queue behind a transaction.
+    /// Each statement sees the data committed when it starts.
+    public func read<R: Sendable>(
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
+        try await engine.read(body)
+    }
+
     /// Runs `body` in one transaction: everything it did is committed when it returns and rolled
     /// back when it throws. On SQLite the transaction takes the write lock at once (`BEGIN
     /// IMMEDIATE`), so two processes never deadlock upgrading a read to a write.
@@ -88,6 +98,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
 /// What a backend provides; `Store` is the only user.
 protocol StoreEngine: Sendable {
     func withDatabase<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     func close() async
 }
