@@ -80,8 +80,18 @@ import Testing
         let positions = ["Brief", "Draft", "Edit", "Publish"].compactMap { page.range(of: ">\($0) <select")?.lowerBound }
         #expect(positions.count == 4)
         #expect(positions != positions.sorted())
-        // Not in the search index either.
+        // Not in the search index either, nor in any other file of the public output.
         #expect(site.read("dist/search-index.json")?.contains("EXPLAIN-") == false)
+        let dist = site.directory + "/dist"
+        let published = FileManager.default.enumerator(atPath: dist)?.allObjects.compactMap { $0 as? String } ?? []
+        #expect(published.count > 5)
+        for file in published {
+            guard let data = FileManager.default.contents(atPath: dist + "/" + file) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            for secret in ["EXPLAIN-", "ACCEPTED-AIDA", "31.5"] {
+                #expect(!text.contains(secret), "\(secret) leaked into dist/\(file)")
+            }
+        }
 
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(try #require(site.read("private/manifest.json")).utf8))
         let quizzes = try #require(manifest.lessons.first { $0.lesson.id == "course/basics/one" }?.lesson.quizzes)
