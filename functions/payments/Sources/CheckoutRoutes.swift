@@ -82,7 +82,7 @@ struct CheckoutRoutes: Sendable {
         let window = Int(Date().timeIntervalSince1970) / 600
         // Everything sent is in the key: Stripe refuses a reused key with other parameters.
         let sent = "\(window)|" + form.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        let key = "checkout-" + SHA256.hash(data: Data(sent.utf8)).map { String(format: "%02x", $0) }.joined()
+        let key = "checkout-" + SecureToken.digest(sent)
         do {
             let session = try await stripe.createCheckoutSession(form, idempotencyKey: key)
             return PaymentServices.json(.ok, ["url": session.url, "id": session.id])

@@ -37,9 +37,8 @@ struct WebhookRoutes: Sendable {
             }
             do {
                 try LemonSqueezySignature.verify(header: request.headers[Self.lemonSqueezySignature], body: body, secrets: services.settings.lemonSqueezySecrets)
-            } catch let failure as StripeSignature.Failure {
-                throw APIError.badRequest(failure.description.replacingOccurrences(of: "Stripe-Signature", with: "X-Signature"),
-                                          code: "invalid_signature", field: "X-Signature")
+            } catch let failure as LemonSqueezySignature.Failure {
+                throw APIError.badRequest(failure.description, code: "invalid_signature", field: "X-Signature")
             }
             return try await receive(body, parse: LemonSqueezyEvents.parse, handled: { !$0.facts.isEmpty }, context: context)
         }

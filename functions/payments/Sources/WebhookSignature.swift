@@ -1,3 +1,4 @@
+import Accounts
 import Crypto
 import Foundation
 
@@ -39,7 +40,7 @@ enum StripeSignature {
         let signed = Array("\(timestamp).".utf8) + body
         for secret in secrets {
             let expected = Hex.encode(HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8))))
-            if signatures.contains(where: { Hex.constantTimeEquals($0, expected) }) { return }
+            if signatures.contains(where: { SecureToken.constantTimeEquals($0, expected) }) { return }
         }
         throw Failure.mismatch
     }
@@ -53,13 +54,24 @@ enum StripeSignature {
 
 /// Lemon Squeezy's `X-Signature`: the hex HMAC-SHA256 of the raw body with the signing secret.
 enum LemonSqueezySignature {
+    enum Failure: Error, CustomStringConvertible {
+        case missing, mismatch
+
+        var description: String {
+            switch self {
+            case .missing: "The X-Signature header is missing."
+            case .mismatch: "X-Signature does not match the body with the signing secret."
+            }
+        }
+    }
+
     static func verify(header: String?, body: [UInt8], secrets: [String]) throws {
-        guard let header, !header.isEmpty else { throw StripeSignature.Failure.missing }
+        guard let header, !header.isEmpty else { throw Failure.missing }
         for secret in secrets {
             let expected = Hex.encode(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8))))
-            if Hex.constantTimeEquals(header.lowercased(), expected) { return }
+            if SecureToken.constantTimeEquals(header.lowercased(), expected) { return }
         }
-        throw StripeSignature.Failure.mismatch
+        throw Failure.mismatch
     }
 
     static func header(body: [UInt8], secret: String) -> String {
@@ -74,13 +86,5 @@ enum Hex {
 
     static func encode(_ mac: HashedAuthenticationCode<SHA256>) -> String {
         encode(Array(mac))
-    }
-
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for index in x.indices { difference |= x[index] ^ y[index] }
-        return difference == 0
     }
 }
