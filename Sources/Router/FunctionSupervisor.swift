@@ -54,6 +54,12 @@ public final class FunctionSupervisor: Service, Sendable {
         return (process.urlPrefix, process.published.withLock { $0 })
     }
 
+    /// A function's Unix socket and state, for the event-loop proxy (`FastPathHandler`).
+    func socket(for name: String) -> (path: String, state: FunctionProcess.State)? {
+        guard let process = processes[name] else { return nil }
+        return (process.socketPath, process.published.withLock { $0 })
+    }
+
     public func state(of name: String) async -> String? {
         guard let process = processes[name] else { return nil }
         return "\(await process.state)"

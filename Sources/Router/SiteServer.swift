@@ -44,6 +44,11 @@ public final class SiteServer: Sendable {
     public let liveReload: LiveReload
     let client: HTTPClient
     let logger: Logger
+    /// Shared by the responder and the event-loop fast path: the responder fills the page memo
+    /// the fast path answers from.
+    let files: StaticFiles
+    let previews: PreviewSites?
+    let upstreams = UpstreamPool()
 
     public init(options: Options, logger: Logger = Logger(label: "lectern.router")) {
         self.options = options
@@ -56,26 +61,37 @@ public final class SiteServer: Sendable {
         self.supervisor = FunctionSupervisor(
             specs: options.functions, runtimeDirectory: options.runtimeDirectory, client: client, logger: logger)
         self.liveReload = LiveReload()
+        self.files = StaticFiles(root: options.distDirectory)
+        self.previews = options.previewsDirectory.map(PreviewSites.init(folder:))
     }
 
     /// The application to run; start the functions first with `supervisor.startAll()`.
     public func makeApplication(onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }) -> some ApplicationProtocol {
         let responder = SiteResponder(server: self)
+        let fastPath = FastPath(
+            files: files, previews: previews, supervisor: supervisor, pool: upstreams,
+            liveReload: options.liveReload,
+            deadline: .nanoseconds(Int64(options.deadline.components.seconds) * 1_000_000_000
+                + options.deadline.components.attoseconds / 1_000_000_000),
+            maxBodyBytes: options.maxBodyBytes, logger: logger)
         return Application(
             responder: responder,
+            server: .http1(configuration: .init(additionalChannelHandlers: [FastPathHandler(fastPath)])),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "lectern"),
-            services: [supervisor, ClientService(client: client)],
+            services: [supervisor, ClientService(client: client, upstreams: upstreams)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
             logger: logger)
     }
 }
 
-/// Shuts the HTTP client down after the server has stopped.
+/// Shuts the HTTP client and the function connections down after the server has stopped.
 struct ClientService: Service {
     let client: HTTPClient
+    let upstreams: UpstreamPool
 
     func run() async throws {
         try? await gracefulShutdown()
+        upstreams.closeAll()
         try? await client.shutdown()
     }
 }
@@ -86,21 +102,15 @@ struct SiteResponder: HTTPResponder {
     let files: StaticFiles
     let previews: PreviewSites?
     let privateFiles: StaticFiles
-    let proxy: FunctionProxy
     let gate: AccessGate
     let liveReload: LiveReload
     let logger: Logger
 
     init(server: SiteServer) {
         options = server.options
-        files = StaticFiles(root: server.options.distDirectory)
-        previews = server.options.previewsDirectory.map(PreviewSites.init(folder:))
+        files = server.files
+        previews = server.previews
         privateFiles = StaticFiles(root: server.options.privateDirectory)
-        proxy = FunctionProxy(
-            supervisor: server.supervisor, client: server.client,
-            deadline: .nanoseconds(Int64(server.options.deadline.components.seconds) * 1_000_000_000
-                + server.options.deadline.components.attoseconds / 1_000_000_000),
-            maxBodyBytes: server.options.maxBodyBytes, logger: server.logger)
         gate = AccessGate(
             manifest: ManifestFile(path: server.options.privateDirectory + "/manifest.json", recheckInterval: .milliseconds(500)),
             privateDirectory: server.options.privateDirectory, supervisor: server.supervisor,
@@ -116,7 +126,7 @@ struct SiteResponder: HTTPResponder {
         let routing = StaticFiles.decodedPath(path) ?? path
         var response: Response
         if routing == "/api" || routing.hasPrefix("/api/") {
-            response = await api(request, path: routing, context: context, requestID: requestID)
+            response = await api(request, path: routing, requestID: requestID)
         } else if options.liveReload, path == "/__lectern/events" {
             response = events()
         } else {
@@ -126,7 +136,7 @@ struct SiteResponder: HTTPResponder {
         return response
     }
 
-    private func api(_ request: Request, path: String, context: RouterContext, requestID: String) async -> Response {
+    private func api(_ request: Request, path: String, requestID: String) async -> Response {
         do {
             if path == "/api/openapi.json" {
                 guard request.method == .get || request.method == .head else {
@@ -140,8 +150,9 @@ struct SiteResponder: HTTPResponder {
             guard segments.count >= 3, !segments[2].isEmpty else {
                 throw APIError.notFound("Name a function: /api/<function>/…")
             }
+            // A known function's requests are forwarded by `FastPathHandler` before they get here.
             let name = String(segments[2].prefix { $0 != "/" })
-            return try await proxy.forward(request, function: name, context: context, requestID: requestID)
+            throw APIError.notFound("No function is called '\(name)'.")
         } catch let error as APIError {
             return Self.json(error)
         } catch {

@@ -49,11 +49,16 @@ final class StaticFiles: Sendable {
     }
     private let memos = Mutex<[String: Memo]>([:])
 
-    /// The memoised response for `rawPath`, if it is still current.
-    func memoised(_ rawPath: String) -> Response? {
+    /// The memoised 200 response's fields and body for `rawPath`, if it is still current.
+    func memo(for rawPath: String) -> (headers: HTTPFields, bytes: ByteBuffer)? {
         guard let memo = memos.withLock({ $0[rawPath] }), memo.generation == currentRules().generation,
               FileStamp(path: memo.file) == memo.stamp else { return nil }
-        return Response(status: .ok, headers: memo.headers, body: .init(byteBuffer: memo.bytes))
+        return (memo.headers, memo.bytes)
+    }
+
+    /// The memoised response for `rawPath`, if it is still current.
+    func memoised(_ rawPath: String) -> Response? {
+        memo(for: rawPath).map { Response(status: .ok, headers: $0.headers, body: .init(byteBuffer: $0.bytes)) }
     }
     /// Files above this are read per request instead of cached.
     static let cacheLimit = 4 * 1024 * 1024

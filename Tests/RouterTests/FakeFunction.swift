@@ -48,8 +48,18 @@ enum FakeFunction {
                 time.sleep(0.2)
             os._exit(0)
 
+        CONNECTIONS = [0]
+        CONNECTIONS_LOCK = threading.Lock()
+
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self):
+                # Numbered per accepted connection, so a test can see the router reuse one.
+                with CONNECTIONS_LOCK:
+                    CONNECTIONS[0] += 1
+                    self.number = CONNECTIONS[0]
+                super().setup()
 
             def log_message(self, format, *args):
                 pass
@@ -82,7 +92,8 @@ enum FakeFunction {
                     seen = {}
                     for name, value in self.headers.items():
                         seen.setdefault(name.lower(), []).append(value)
-                    payload = {"method": self.command, "path": self.path, "bodyLength": len(body), "headers": seen}
+                    payload = {"method": self.command, "path": self.path, "bodyLength": len(body), "headers": seen,
+                               "connection": self.number}
                     return self.reply(200, json.dumps(payload).encode(), as_json + [
                         ("Connection", "keep-alive, X-Internal"), ("X-Internal", "secret"),
                         ("Keep-Alive", "timeout=5"), ("Proxy-Authenticate", "Basic realm=fake"),

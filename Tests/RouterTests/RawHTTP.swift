@@ -33,6 +33,46 @@ enum RawHTTP {
         return Response(status: status, headers: headers, body: String(text[end.upperBound...]))
     }
 
+    /// Sends `requests` back to back on one connection (HTTP/1.1 pipelining; the last should
+    /// say `Connection: close`) and splits what comes back into responses, in arrival order.
+    static func pipeline(port: Int, _ requests: [String]) async throws -> [Response] {
+        let raw = Array(requests.joined().utf8)
+        let bytes: [UInt8] = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try exchange(port: port, request: raw) })
+            }
+        }
+        var responses: [Response] = []
+        var rest = bytes[...]
+        while !rest.isEmpty {
+            guard let end = rest.firstRange(of: Array("\r\n\r\n".utf8)) else {
+                throw FixtureError("no response head in \(String(decoding: rest, as: UTF8.self).debugDescription)")
+            }
+            let lines = String(decoding: rest[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+            let status = Int(lines[0].split(separator: " ")[1]) ?? 0
+            let headers = lines.dropFirst().compactMap { line -> (String, String)? in
+                guard let colon = line.firstIndex(of: ":") else { return nil }
+                return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            }
+            rest = rest[end.upperBound...]
+            var body: [UInt8] = []
+            if let length = headers.first(where: { $0.0.lowercased() == "content-length" }).flatMap({ Int($0.1) }) {
+                body = Array(rest.prefix(length))
+                rest = rest.dropFirst(length)
+            } else if headers.contains(where: { $0.0.lowercased() == "transfer-encoding" }) {
+                while let lineEnd = rest.firstRange(of: Array("\r\n".utf8)) {
+                    let size = Int(String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self), radix: 16) ?? 0
+                    rest = rest[lineEnd.upperBound...]
+                    body += rest.prefix(size)
+                    rest = rest.dropFirst(size + 2)
+                    if size == 0 { break }
+                }
+            }
+            responses.append(Response(status: status, headers: headers, body: String(decoding: body, as: UTF8.self)))
+        }
+        return responses
+    }
+
     private static func exchange(port: Int, request: [UInt8]) throws -> [UInt8] {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { throw FixtureError("socket() failed: errno \(errno)") }
