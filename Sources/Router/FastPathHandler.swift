@@ -204,8 +204,9 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        // Backpressure: nothing more is read while parts wait or a function is answering.
-        if !held.isEmpty || phase == .proxying || phase == .closing {
+        // Backpressure: nothing more is read while parts wait for their turn. (Not merely while a
+        // function answers: pausing and resuming reads costs two `epoll_ctl` calls per request.)
+        if !held.isEmpty || phase == .closing {
             readWithheld = true
             return
         }
