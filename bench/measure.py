@@ -13,15 +13,27 @@
         Prints the lesson the incremental benchmark edits (deterministic, not a draft), then a tab,
         then the folder Lectern publishes it in (`courses/<course>/<module>/<lesson>`).
 
+    measure.py resident CORPUS RUNS LESSON URL OUT PRIVATE -- LECTERN BUILD-ARGS...
+        The resident rebuild: starts `LECTERN BUILD-ARGS...` (`lectern build --watch …`), waits for
+        its first build, then RUNS times appends a different line to LESSON and measures the wall
+        time from the write until OUT/URL/index.html (or PRIVATE/URL/index.html, for a gated
+        lesson) holds that line. Restores LESSON, stops the watcher, and prints RAW_TSV rows
+        (kind `resident-edit`; RSS is the watcher's peak).
+
     measure.py report RAW_TSV OUT_MD [KEY=VALUE ...]
         Turns the raw measurements into the Markdown table (printed and written to OUT_MD).
-        RAW_TSV rows: corpus, kind (full | incr-edit | incr-none), tool, run, wall_s, rss_kb, wall_ns.
+        RAW_TSV rows: corpus, kind (full | incr-edit | incr-none | resident-edit), tool, run,
+        wall_s, rss_kb, wall_ns.
 """
 
 import os
 import re
+import select
+import signal
 import statistics
+import subprocess
 import sys
+import time
 
 ORDER_PREFIX = re.compile(r"^\d+-")
 MD_LINK = re.compile(r"\]\(([^)\s#]+\.md)(#[^)\s]*)?\)")
@@ -120,6 +132,82 @@ def pick_lesson(content):
     return 0
 
 
+def resident(corpus, runs, lesson, url, out, private, command):
+    """See the module docstring: edit-to-output wall times of a watching Lectern."""
+    watcher = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    lines = watcher.stdout
+
+    def next_summary(deadline):
+        # The watcher prints one summary line per build ("Built …" / "Failed: …").
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([lines], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            line = lines.readline().decode("utf-8", "replace")
+            if not line:
+                raise SystemExit(f"measure.py resident: the watcher exited ({command[0]})")
+            if line.startswith(("Built", "Failed")):
+                return line.strip()
+        return None
+
+    with open(lesson, "rb") as handle:
+        original = handle.read()
+    pages = [os.path.join(out, url, "index.html"), os.path.join(private, url, "index.html")]
+    rows = []
+    try:
+        first = next_summary(time.monotonic() + 600)
+        if first is None or not first.startswith("Built"):
+            raise SystemExit(f"measure.py resident: first build did not succeed: {first}")
+        for run in range(1, runs + 1):
+            time.sleep(0.5)  # let the watcher settle (it saves its cache after a rebuild)
+            marker = f"lectern-resident-edit-{run}-{time.time_ns()}"
+            text = original + f"\nResident edit {run}{'!' * run}: {marker}.\n".encode()
+            start = time.perf_counter_ns()
+            with open(lesson, "wb") as handle:
+                handle.write(text)
+            summary = next_summary(time.monotonic() + 60)
+            # The summary is printed once the files are written; the figure is when the page
+            # on disk holds the edit (polled, in case a line came from an earlier build).
+            found = False
+            poll_deadline = time.monotonic() + 30
+            while time.monotonic() < poll_deadline:
+                for page in pages:
+                    try:
+                        with open(page, "rb") as handle:
+                            if marker.encode() in handle.read():
+                                found = True
+                    except OSError:
+                        pass
+                if found:
+                    break
+                time.sleep(0.001)
+            end = time.perf_counter_ns()
+            if not found:
+                raise SystemExit(f"measure.py resident: edit {run} never reached {pages[0]} (last: {summary})")
+            rows.append((run, end - start, summary))
+    finally:
+        with open(lesson, "wb") as handle:
+            handle.write(original)
+        time.sleep(1)
+        rss_kb = 0
+        try:
+            with open(f"/proc/{watcher.pid}/status", encoding="utf-8") as handle:
+                for line in handle:
+                    if line.startswith("VmHWM:"):
+                        rss_kb = int(line.split()[1])
+        except OSError:
+            pass
+        watcher.send_signal(signal.SIGTERM)
+        try:
+            watcher.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+    for run, wall_ns, summary in rows:
+        print(f"{corpus}\tresident-edit\tlectern\t{run}\t{wall_ns / 1e9:.4f}\t{rss_kb}\t{wall_ns}")
+        print(f"   edit {run}: {wall_ns / 1e6:.1f} ms ({summary})", file=sys.stderr)
+    return 0
+
+
 def report(raw, out, meta_args):
     meta = dict(arg.split("=", 1) for arg in meta_args)
     rows = []
@@ -167,7 +255,8 @@ def report(raw, out, meta_args):
         if hugo:
             lines.append(f"| {corpus} | {hugo_label}, full build | {len(hugo)} | {hw:.2f} s | {hr:.0f} | |")
         for kind, label in (("incr-edit", "Lectern, rebuild after editing 1 lesson"),
-                            ("incr-none", "Lectern, rebuild with no change")):
+                            ("incr-none", "Lectern, rebuild with no change"),
+                            ("resident-edit", "Lectern `build --watch`, edit of 1 lesson → page on disk")):
             sample = pick(corpus, kind, "lectern")
             if not sample:
                 continue
@@ -175,8 +264,11 @@ def report(raw, out, meta_args):
             note = ""
             if kind == "incr-edit" and meta.get(f"{corpus}.edit-check") == "missing":
                 note = " ⚠ edit not found in output"
-            cell = f"{wall * 1000:.0f} ms"
-            if lectern and lw:
+            cell = f"{wall * 1000:.0f} ms" if wall >= 0.1 else f"{wall * 1000:.1f} ms"
+            process = pick(corpus, "incr-edit", "lectern")
+            if kind == "resident-edit" and process:
+                cell_ratio = f"{medians(process)[2] / wall:.0f}× faster than the rebuild process"
+            elif lectern and lw:
                 cell_ratio = f"{wall / lw:.2f}× Lectern full build{note}"
             else:
                 cell_ratio = note.strip()
@@ -198,6 +290,8 @@ def main(argv):
         return fix_corpus(argv[1])
     if len(argv) >= 2 and argv[0] == "pick-lesson":
         return pick_lesson(argv[1])
+    if len(argv) >= 9 and argv[0] == "resident" and argv[7] == "--":
+        return resident(argv[1], int(argv[2]), argv[3], argv[4], argv[5], argv[6], argv[8:])
     if len(argv) >= 3 and argv[0] == "report":
         return report(argv[1], argv[2], argv[3:])
     print(__doc__, file=sys.stderr)

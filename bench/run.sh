@@ -3,21 +3,24 @@
 #
 #   bench/run.sh [--quick]      (from the repository root; `make bench` runs it)
 #
-#   1. builds the release binary into .build-bench/ (its own scratch folder, never .build/);
+#   1. builds the release binary into .build-bench/ (or $LECTERN_BENCH_SCRATCH; never .build/);
 #   2. generates the corpora once into .lectern/bench/ (1k = 5×10×20 lessons; 10k = 50×10×20;
 #      seed 42; --quick: 1k only) and reuses them afterwards;
 #   3. alternates Lectern full builds (--clean) and Hugo builds, N runs each (5 on 1k, 3 on 10k,
 #      after one untimed warm-up of each), timing wall clock and peak RSS with /usr/bin/time;
 #   4. times Lectern rebuilds without --clean: with no change, and after appending a line to one
 #      lesson (a different line each run; the lesson is restored afterwards);
-#   5. prints a Markdown table for docs/BENCHMARKS.md and writes it to .lectern/bench/results.md.
+#   5. times the resident rebuild: `lectern build --watch` running, 7 edits of one lesson, each
+#      from the write to the page on disk holding the new line (bench/measure.py resident);
+#   6. prints a Markdown table for docs/BENCHMARKS.md and writes it to .lectern/bench/results.md.
 #
 # Logs of the last run of each tool are in .lectern/bench/logs/. Exits non-zero when a build fails.
 # Environment: LECTERN_BENCH_SHARED (default /work/shared/bench) holds gen_corpus.py and
-# hugo-build.sh; SWIFT (default swift).
+# hugo-build.sh; SWIFT (default swift); LECTERN_BENCH_SCRATCH (default .build-bench) is the
+# scratch folder of the release build.
 set -euo pipefail
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 
 quick=0
 for arg in "$@"; do
@@ -35,7 +38,8 @@ shared=${LECTERN_BENCH_SHARED:-/work/shared/bench}
 swift=${SWIFT:-swift}
 work=.lectern/bench
 logs=$work/logs
-lectern=.build-bench/release/lectern
+scratch=${LECTERN_BENCH_SCRATCH:-.build-bench}
+lectern=$scratch/release/lectern
 out_lectern=$work/out-lectern
 out_private=$work/out-lectern-private
 out_hugo=$work/out-hugo
@@ -76,9 +80,9 @@ show_failure() { # what, exit code, log
 }
 
 # ---------------------------------------------------------------- 1. release binary
-echo "== Building the release binary into .build-bench/ (log: $logs/swift-build.log)"
+echo "== Building the release binary into $scratch/ (log: $logs/swift-build.log)"
 rc=0
-"$swift" build -c release --product lectern --scratch-path .build-bench >"$logs/swift-build.log" 2>&1 || rc=$?
+"$swift" build -c release --product lectern --scratch-path "$scratch" >"$logs/swift-build.log" 2>&1 || rc=$?
 [ "$rc" = 0 ] || show_failure "swift build -c release" "$rc" "$logs/swift-build.log"
 [ -x "$lectern" ] || die "$lectern was not produced; see $logs/swift-build.log"
 
@@ -223,13 +227,26 @@ for name in "${corpora[@]}"; do
         echo "   1 lesson edited, run $i: $(ms "$T_NS") ms, $(mb "$T_RSS") MB (edit $check)"
     done
     restore_edit
+
+    # Resident: one `build --watch` process, the lesson edited while it runs.
+    resident_runs=7
+    echo "== $name: resident rebuild (build --watch), $resident_runs edits of the same lesson"
+    cp "$lesson" "$backup.md"
+    printf '%s\n' "$lesson" >"$backup.path"
+    rc=0
+    python3 "$bench_dir/measure.py" resident "$name" "$resident_runs" "$lesson" "$lesson_url" \
+        "$out_lectern" "$out_private" -- "$lectern" build --watch --site "$site" --output "$out_lectern" \
+        --private-output "$out_private" >>"$raw" 2>"$logs/resident-$name.log" || rc=$?
+    sed 's/^/   /' "$logs/resident-$name.log"
+    [ "$rc" = 0 ] || show_failure "resident rebuild on $name" "$rc" "$logs/resident-$name.log"
+    restore_edit
     if [ "$missing" -gt 0 ]; then
         echo "   WARNING: $missing of $runs incremental builds did not publish the edit" >&2
         meta+=("$name.edit-check=missing")
     fi
 done
 
-# ---------------------------------------------------------------- 5. table
+# ---------------------------------------------------------------- 6. table
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git status --porcelain -- Sources Package.swift Package.resolved 2>/dev/null)" ]; then
     commit="$commit+changes"

@@ -4,9 +4,13 @@ import SiteModel
 enum AtomFeed {
     static let limit = 30
 
+    /// Whether the feed lists `page`.
+    static func isPost(_ page: Page) -> Bool {
+        page.source.hasPrefix("content/updates/") && !page.source.hasSuffix("_index.md") && !page.draft
+    }
+
     static func render(_ context: BuildContext) -> OutputFile {
-        let posts = context.site.pages
-            .filter { $0.source.hasPrefix("content/updates/") && !$0.source.hasSuffix("_index.md") && !$0.draft }
+        let posts = context.site.pages.filter(isPost)
             .sorted { ($0.date ?? "") > ($1.date ?? "") }
             .prefix(limit)
         let updated = posts.first?.date.map { $0 + "T00:00:00Z" } ?? "1970-01-01T00:00:00Z"

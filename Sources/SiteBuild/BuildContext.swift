@@ -22,6 +22,15 @@ public struct BuildContext: Sendable {
     var parseKey: UInt64 = 0
     /// True when the previous output can be updated in place: nothing all pages depend on changed.
     var updatesInPlace = false
+    /// True in a resident build (`build --watch`, `serve --watch`): the cache it leaves keeps each
+    /// file's HTML in memory, so pages rendered again later need not parse their files again.
+    var keepsHTML = false
+    /// The fingerprinted theme assets' URLs (`css`, `js`, …), as layouts see them.
+    var assetURLs: [String: String] = [:]
+    /// Where the steps put their diagnostics, so a resident rebuild can replace one part of them
+    /// (a file's parse diagnostics, the `#fragment` warnings) in the order a full build keeps.
+    var parseDiagnostics: Range<Int> = 0..<0
+    var anchorDiagnostics: Range<Int> = 0..<0
     /// Pages skipped because the cache showed them unchanged.
     public internal(set) var reusedPages = 0
     public internal(set) var writtenPages = 0
@@ -30,7 +39,7 @@ public struct BuildContext: Sendable {
         self.options = options
     }
 
-    var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    var errorCount: Int { diagnostics.count { $0.severity == .error } }
     var warningCount: Int { diagnostics.count - errorCount }
 
     /// The site path prefix (`/`, or `/docs/` when the base URL has a path).

@@ -31,7 +31,11 @@ extension BuildStep {
         if options.incremental, options.writesOutput, FileSystem.exists(options.outputDirectory),
             FileSystem.exists(options.privateDirectory)
         {
-            context.previous = BuildCache.load(from: options.cacheDirectory)
+            // A resident build hands over the cache it holds in memory; reading it back is the
+            // slow part of a small rebuild.
+            if context.previous == nil { context.previous = BuildCache.load(from: options.cacheDirectory) }
+        } else {
+            context.previous = nil
         }
         let files = FileSystem.files(under: contentDirectory)
         let markdown = files.filter { $0.hasSuffix(".md") }
@@ -79,11 +83,13 @@ extension BuildStep {
             if let entry = previous?.files[source.path.relative], entry.hash == source.hash { return entry.parsed }
             return parser.parse(source.isUnchanged ? SourceParser.reload(source, in: frozen) : source)
         }
+        let firstParseDiagnostic = context.diagnostics.count
         for source in context.parsed { context.diagnostics += source.diagnostics }
+        context.parseDiagnostics = firstParseDiagnostic..<context.diagnostics.count
         context.next.parseKey = key.value
         for (source, parsed) in zip(context.sources, context.parsed) {
             var stripped = parsed
-            stripped.page.html = ""
+            if !context.keepsHTML { stripped.page.html = "" }
             context.next.files[source.path.relative] = BuildCache.FileEntry(
                 size: source.size, modified: source.modified, hash: source.hash, parsed: stripped)
         }
@@ -93,8 +99,11 @@ extension BuildStep {
     static let resolveSite = BuildStep("resolve courses and links") { context in
         var resolver = SiteResolver(config: context.config, includeDrafts: context.options.includeDrafts)
         context.site = resolver.resolve(context.parsed)
+        let resolveDiagnostics = resolver.diagnostics.count
         resolver.checkAnchors(context.parsed)
         context.diagnostics += resolver.diagnostics
+        let end = context.diagnostics.count
+        context.anchorDiagnostics = (end - (resolver.diagnostics.count - resolveDiagnostics))..<end
     }
 
     /// The default theme with the site's `layouts/` over it; every layout a page needs must exist.
@@ -144,22 +153,16 @@ extension BuildStep {
             }
             context.outputs.append(OutputFile(path: published, bytes: bytes))
         }
+        context.assetURLs = assetURLs
         let renderer = SiteRenderer(context: context, assetURLs: assetURLs)
         let hashes = Dictionary(context.sources.map { ("content/" + $0.path.relative, $0.hash) }) { first, _ in first }
         var jobs = renderer.jobs()
         for index in jobs.indices {
-            var key = ContentHash()
-            key.add(String(context.next.globalKey))
-            key.add(jobs[index].layout)
-            key.add(jobs[index].page.url)
-            key.add(String(hashes[jobs[index].page.source] ?? 0))
-            key.add(String(jobs[index].key))
-            jobs[index].key = key.value
+            jobs[index].key = jobs[index].outputKey(globalKey: context.next.globalKey,
+                sourceHash: hashes[jobs[index].page.source] ?? 0)
         }
         let previous = context.updatesInPlace ? context.previous : nil
-        let stale = jobs.filter { job in
-            previous?.outputKeys[(job.destination == .public ? "public:" : "private:") + SiteRenderer.outputPath(job.page.url)] != job.key
-        }
+        let stale = jobs.filter { job in previous?.outputKeys[job.cacheName] != job.key }
         let sourcesByFile = Dictionary(context.sources.map { ("content/" + $0.path.relative, $0) }) { first, _ in first }
         let parser = SourceParser(knownFiles: Set(context.sources.map(\.path.relative)).union(context.contentAssets),
             root: context.root, contentDirectory: context.path("content"))
@@ -174,9 +177,7 @@ extension BuildStep {
             output.key = job.key
             return output
         }
-        for job in jobs {
-            context.next.outputKeys[(job.destination == .public ? "public:" : "private:") + SiteRenderer.outputPath(job.page.url)] = job.key
-        }
+        for job in jobs { context.next.outputKeys[job.cacheName] = job.key }
         context.writtenPages = jobs.count
         context.reusedPages = jobs.count - stale.count
     }
@@ -184,14 +185,8 @@ extension BuildStep {
     /// Sitemap, robots.txt, the Atom feed, the search index, `_headers`, `_redirects` and the
     /// private manifest.
     static let writeIndexes = BuildStep("write indexes") { context in
-        var key = ContentHash()
-        key.add(String(context.next.globalKey))
-        for source in context.sources.sorted(by: { $0.path.relative < $1.path.relative }) {
-            key.add(source.path.relative)
-            key.add(String(source.hash))
-        }
-        context.next.indexKey = key.value
-        if context.updatesInPlace, let previous = context.previous, previous.indexKey == key.value,
+        context.next.indexKey = indexKey(context)
+        if context.updatesInPlace, let previous = context.previous, previous.indexKey == context.next.indexKey,
            !previous.indexOutputs.isEmpty, previous.indexOutputs.allSatisfy({ previous.outputKeys[$0] != nil }) {
             // No source changed, so no index would either: keep the files already written.
             for name in previous.indexOutputs { context.next.outputKeys[name] = previous.outputKeys[name] }
@@ -238,6 +233,17 @@ extension BuildStep {
         try context.next.save(to: context.options.cacheDirectory)
     }
 
+    /// Hash of what the site-wide indexes are made from: the global key and every source's hash.
+    static func indexKey(_ context: BuildContext) -> UInt64 {
+        var key = ContentHash()
+        key.add(String(context.next.globalKey))
+        for source in context.sources.sorted(by: { $0.path.relative < $1.path.relative }) {
+            key.add(source.path.relative)
+            key.add(String(source.hash))
+        }
+        return key.value
+    }
+
     /// Hash of everything every page depends on. When it changes, the whole site is rebuilt.
     private static func globalKey(_ context: BuildContext) -> UInt64 {
         var key = ContentHash()
@@ -245,6 +251,14 @@ extension BuildStep {
         key.add(String(context.parseKey))
         key.add(String(context.theme.hash))
         key.add(String(describing: context.config))
+        // Every page gets the offers' values, which name the courses they grant (the pricing
+        // page lists them): a renamed course changes what any page may show.
+        let offered = Set(context.config.offers.flatMap(\.courses))
+        for course in context.site.courses where offered.contains(course.id) {
+            key.add(course.id)
+            key.add(course.page.title)
+            key.add(course.page.url)
+        }
         key.add(context.options.includeDrafts ? "drafts" : "")
         key.add(context.options.outputDirectory)
         key.add(context.options.privateDirectory)

@@ -31,6 +31,8 @@ struct MarkdownDocument: Sendable, Codable {
         return true
     }()
 
+    private static let parseLock = NSLock()
+
     /// Parses `markdown` and renders it.
     ///
     /// - Parameters:
@@ -54,10 +56,17 @@ struct MarkdownDocument: Sendable, Codable {
             if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
         }
         var text = String(markdown)
+        // One parse at a time: cmark-gfm adds the extensions' inline characters (`~`, `:`, `w`)
+        // to a global table when it parses inlines and removes them when done, so a parse that
+        // ended on another thread made this one miss strikethrough and autolinks — and builds
+        // differ from run to run (github/cmark-gfm#176). Parsing is a few percent of a build;
+        // the tree walk and HTML rendering below still run in parallel.
+        Self.parseLock.lock()
         text.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
         }
         let root = cmark_parser_finish(parser)!
+        Self.parseLock.unlock()
         defer { cmark_node_free(root) }
 
         var headingNodes: [(node: OpaquePointer, level: Int, title: String)] = []

@@ -27,17 +27,28 @@ public struct SiteBuilder: Sendable {
             let verb = succeeded ? "Built" : "Failed:"
             var counts = "\(pages) pages (\(courses) course\(courses == 1 ? "" : "s"), \(lessons) lessons"
             counts += reusedPages > 0 ? "; \(pages - reusedPages) rendered, \(reusedPages) unchanged)" : ")"
+            // Counted, not filtered: a large site can carry thousands of warnings.
+            let errorCount = diagnostics.count { $0.severity == .error }
+            let warningCount = diagnostics.count - errorCount
             let problems = succeeded
-                ? "\(warnings.count) warning\(warnings.count == 1 ? "" : "s")"
-                : "\(errors.count) error\(errors.count == 1 ? "" : "s") and \(warnings.count) warning\(warnings.count == 1 ? "" : "s")"
+                ? "\(warningCount) warning\(warningCount == 1 ? "" : "s")"
+                : "\(errorCount) error\(errorCount == 1 ? "" : "s") and \(warningCount) warning\(warningCount == 1 ? "" : "s")"
             return "\(verb) \(counts) with \(problems) in \(String(format: "%.2f", seconds)) s."
         }
     }
 
     /// Runs `steps`, calling `log` with `[i/n] step` before each.
     public func run(_ steps: [BuildStep] = BuildPipeline.build, log: (String) -> Void = { _ in }) -> Report {
-        let start = Date()
-        var context = BuildContext(options: options)
+        run(steps, from: BuildContext(options: options), log: log).report
+    }
+
+    /// Runs `steps` over `context` (a resident build's hands over its cache there) and returns
+    /// the context as the last step left it.
+    func run(_ steps: [BuildStep], from start: BuildContext, log: (String) -> Void)
+        -> (report: Report, context: BuildContext)
+    {
+        let startTime = Date()
+        var context = start
         var succeeded = true
         for (index, step) in steps.enumerated() {
             log("[\(index + 1)/\(steps.count)] \(step.name)")
@@ -55,9 +66,10 @@ public struct SiteBuilder: Sendable {
                 break
             }
         }
-        return Report(
+        let report = Report(
             diagnostics: context.diagnostics, pages: context.writtenPages, courses: context.site.courses.count,
             lessons: context.site.lessonCount, reusedPages: context.reusedPages,
-            seconds: Date().timeIntervalSince(start), succeeded: succeeded && context.errorCount == 0)
+            seconds: Date().timeIntervalSince(startTime), succeeded: succeeded && context.errorCount == 0)
+        return (report, context)
     }
 }

@@ -27,6 +27,21 @@ struct SiteRenderer: Sendable {
         var key: UInt64 = 0
         /// Whether search engines are asked not to index the page (besides drafts and the 404 page).
         var noindex = false
+
+        /// The name the build cache knows this page's output by.
+        var cacheName: String { (destination == .public ? "public:" : "private:") + SiteRenderer.outputPath(page.url) }
+
+        /// The page's incremental key: what `key` holds after `jobs()` (what it shows of other
+        /// pages) with the global key, the layout, the URL and its source's content hash.
+        func outputKey(globalKey: UInt64, sourceHash: UInt64) -> UInt64 {
+            var hash = ContentHash()
+            hash.add(String(globalKey))
+            hash.add(layout)
+            hash.add(page.url)
+            hash.add(String(sourceHash))
+            hash.add(String(key))
+            return hash.value
+        }
     }
 
     init(context: BuildContext, assetURLs: [String: String]) {
@@ -88,60 +103,9 @@ struct SiteRenderer: Sendable {
             jobs.append(Job(page: updates, layout: "updates", makeValues: { ["posts": posts.map(renderer.postValue)] },
                 key: Self.postsKey(posts)))
         }
-        for (courseIndex, course) in site.courses.enumerated() {
-            let firstJob = jobs.count
-            let courseValue = courseCells[courseIndex]
-            // The sidebar partial sees the course's values at the top level and as `course`;
-            // rendered once per course, and only if one of its pages is rendered.
-            let siteValues = self.siteValues
-            let theme = context.theme
-            let sidebar = Lazy { () -> String in
-                let value = courseValue.value
-                return theme.render("partials/sidebar", value.merging(["course": value, "site": siteValues]) { $1 })
-            }
-            jobs.append(Job(page: course.page, layout: "course", makeValues: { ["course": courseValue.value] }))
-            let lessons = course.lessons
-            var index = 0
-            for (moduleIndex, module) in course.modules.enumerated() {
-                let moduleValue = { @Sendable in (courseValue.value["modules"] as! [[String: Any & Sendable]])[moduleIndex] }
-                jobs.append(Job(page: module.page, layout: "module",
-                    makeValues: { ["course": courseValue.value, "module": moduleValue(), "sidebar": sidebar.value] },
-                    currentURL: module.page.url))
-                for (lessonIndex, lesson) in module.lessons.enumerated() {
-                    let position = index
-                    let readingTime = lesson.page.readingMinutes
-                    let makeValues: @Sendable () -> [String: Any & Sendable] = {
-                        let module = moduleValue()
-                        var values: [String: Any & Sendable] = [
-                            "course": courseValue.value, "module": module, "sidebar": sidebar.value,
-                            "lesson": (module["lessons"] as! [[String: Any & Sendable]])[lessonIndex]
-                                .merging(["readingTime": readingTime]) { $1 },
-                        ]
-                        if position > 0 { values["prev"] = renderer.link(lessons[position - 1].page) }
-                        if position + 1 < lessons.count { values["next"] = renderer.link(lessons[position + 1].page) }
-                        return values
-                    }
-                    let layout = lesson.page.layout ?? "lesson"
-                    if lesson.isGated {
-                        // The public teaser, then the whole lesson for the private output.
-                        var teaser = lesson.page
-                        teaser.html = ""
-                        teaser.headings = []
-                        let signInURL = context.link("/account/signin/") + "?return_to=" + context.link(lesson.page.url)
-                        let signUpURL = context.link("/account/signup/")
-                        jobs.append(Job(page: teaser, layout: "teaser",
-                            makeValues: { makeValues().merging(["signInURL": signInURL, "signUpURL": signUpURL]) { $1 } },
-                            currentURL: lesson.page.url))
-                        jobs.append(Job(page: lesson.page, layout: layout, makeValues: makeValues, destination: .private,
-                            currentURL: lesson.page.url))
-                    } else {
-                        jobs.append(Job(page: lesson.page, layout: layout, makeValues: makeValues, currentURL: lesson.page.url))
-                    }
-                    index += 1
-                }
-            }
-            // Every page of a course shows its syllabus or sidebar: they share the course's key.
-            for job in firstJob..<jobs.count { jobs[job].key = courseKeys[courseIndex] }
+        for courseIndex in site.courses.indices {
+            let value = courseCells[courseIndex]
+            jobs += courseJobs(courseIndex, value: value, sidebar: sidebar(value), key: courseKeys[courseIndex])
         }
         jobs += templateJobs()
         jobs += AccountPages.jobs(for: context)
@@ -150,6 +114,111 @@ struct SiteRenderer: Sendable {
         let notFound = Page(source: "(404)", url: "/404.html", title: "Page not found",
             description: "The page you asked for is not here.")
         jobs.append(Job(page: notFound, layout: "404", makeValues: { [:] }))
+        return jobs
+    }
+
+    /// The jobs of the pages made from `sources` (paths like `content/about.md`), as `jobs()`
+    /// makes them. When every source is a course's page, only those courses' jobs are made —
+    /// a 10k-lesson site's full list took a resident rebuild several milliseconds.
+    ///
+    /// - Parameters:
+    ///   - courses: the courses holding every one of `sources`, or `nil` if some are not in a course.
+    ///   - parts: each course's values and sidebar, kept from an earlier call while the site's
+    ///     structure is unchanged (see `CourseParts`).
+    func jobs(from sources: Set<String>, courses: [Int]?, parts: CourseParts) -> [Job] {
+        guard let courses else { return jobs().filter { sources.contains($0.page.source) } }
+        return courses.flatMap { index in
+            let (value, sidebar) = parts.cells(for: index, renderer: self)
+            return courseJobs(index, value: value, sidebar: sidebar, key: Self.structureKey(context.site.courses[index]))
+                .filter { sources.contains($0.page.source) }
+        }
+    }
+
+    /// Each course's values and rendered sidebar, made once and reused by later rebuilds of a
+    /// resident build for as long as the site's structure stays the same (a 200-lesson
+    /// sidebar is most of the cost of rendering one lesson).
+    final class CourseParts: @unchecked Sendable {
+        // @unchecked: `cells` is only touched under `lock`; the cells are `Lazy` (thread-safe).
+        private let lock = NSLock()
+        private var cells: [Int: (Lazy<[String: Any & Sendable]>, Lazy<String>)] = [:]
+
+        init() {}
+
+        func cells(for course: Int, renderer: SiteRenderer) -> (Lazy<[String: Any & Sendable]>, Lazy<String>) {
+            lock.lock()
+            defer { lock.unlock() }
+            if let made = cells[course] { return made }
+            // Made now rather than lazily: a lazy cell would hold on to the renderer, and with it
+            // the context's arrays, which the resident build then could not change in place.
+            let value = renderer.courseValue(renderer.context.site.courses[course])
+            let cell = Lazy { value }
+            let made = (cell, renderer.sidebar(cell))
+            cells[course] = made
+            return made
+        }
+    }
+
+    /// The sidebar partial sees the course's values at the top level and as `course`; rendered
+    /// once per course, and only if one of its pages is rendered.
+    private func sidebar(_ courseValue: Lazy<[String: Any & Sendable]>) -> Lazy<String> {
+        let siteValues = self.siteValues
+        let theme = context.theme
+        return Lazy { () -> String in
+            let value = courseValue.value
+            return theme.render("partials/sidebar", value.merging(["course": value, "site": siteValues]) { $1 })
+        }
+    }
+
+    /// A course's page, its modules' and its lessons' (teasers and private pages of gated ones).
+    private func courseJobs(
+        _ courseIndex: Int, value courseValue: Lazy<[String: Any & Sendable]>, sidebar: Lazy<String>, key: UInt64
+    ) -> [Job] {
+        let course = context.site.courses[courseIndex]
+        var jobs: [Job] = []
+        let renderer = self
+        jobs.append(Job(page: course.page, layout: "course", makeValues: { ["course": courseValue.value] }))
+        let lessons = course.lessons
+        var index = 0
+        for (moduleIndex, module) in course.modules.enumerated() {
+            let moduleValue = { @Sendable in (courseValue.value["modules"] as! [[String: Any & Sendable]])[moduleIndex] }
+            jobs.append(Job(page: module.page, layout: "module",
+                makeValues: { ["course": courseValue.value, "module": moduleValue(), "sidebar": sidebar.value] },
+                currentURL: module.page.url))
+            for (lessonIndex, lesson) in module.lessons.enumerated() {
+                let position = index
+                let readingTime = lesson.page.readingMinutes
+                let makeValues: @Sendable () -> [String: Any & Sendable] = {
+                    let module = moduleValue()
+                    var values: [String: Any & Sendable] = [
+                        "course": courseValue.value, "module": module, "sidebar": sidebar.value,
+                        "lesson": (module["lessons"] as! [[String: Any & Sendable]])[lessonIndex]
+                            .merging(["readingTime": readingTime]) { $1 },
+                    ]
+                    if position > 0 { values["prev"] = renderer.link(lessons[position - 1].page) }
+                    if position + 1 < lessons.count { values["next"] = renderer.link(lessons[position + 1].page) }
+                    return values
+                }
+                let layout = lesson.page.layout ?? "lesson"
+                if lesson.isGated {
+                    // The public teaser, then the whole lesson for the private output.
+                    var teaser = lesson.page
+                    teaser.html = ""
+                    teaser.headings = []
+                    let signInURL = context.link("/account/signin/") + "?return_to=" + context.link(lesson.page.url)
+                    let signUpURL = context.link("/account/signup/")
+                    jobs.append(Job(page: teaser, layout: "teaser",
+                        makeValues: { makeValues().merging(["signInURL": signInURL, "signUpURL": signUpURL]) { $1 } },
+                        currentURL: lesson.page.url))
+                    jobs.append(Job(page: lesson.page, layout: layout, makeValues: makeValues, destination: .private,
+                        currentURL: lesson.page.url))
+                } else {
+                    jobs.append(Job(page: lesson.page, layout: layout, makeValues: makeValues, currentURL: lesson.page.url))
+                }
+                index += 1
+            }
+        }
+        // Every page of a course shows its syllabus or sidebar: they share the course's key.
+        for job in jobs.indices { jobs[job].key = key }
         return jobs
     }
 
@@ -218,7 +287,8 @@ struct SiteRenderer: Sendable {
         }
     }
 
-    /// Hash of what a course's syllabus, sidebar and prev/next links show.
+    /// Hash of what a course's syllabus, sidebar and prev/next links show. (A lesson's reading
+    /// time is not among it: only the lesson's own page shows it.)
     static func structureKey(_ course: Course) -> UInt64 {
         var hash = ContentHash()
         for page in [course.page] + course.modules.map(\.page) {
@@ -236,7 +306,6 @@ struct SiteRenderer: Sendable {
             hash.add(lesson.page.url)
             hash.add(String(lesson.duration))
             hash.add(lesson.access.rawValue)
-            hash.add(String(lesson.page.readingMinutes))
         }
         return hash.value
     }

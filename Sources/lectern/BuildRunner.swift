@@ -8,18 +8,25 @@ enum BuildRunner {
     static let warningLimit = 50
 
     static func run(_ builder: SiteBuilder, steps: [BuildStep], verbose: Bool) -> SiteBuilder.Report {
+        run(steps: steps.count, verbose: verbose) { log in builder.run(steps, log: log) }
+    }
+
+    /// Runs `build` (a pipeline of `steps` steps, given the line logger) and prints the outcome.
+    static func run(
+        steps: Int = BuildPipeline.build.count, verbose: Bool, _ build: ((String) -> Void) -> SiteBuilder.Report
+    ) -> SiteBuilder.Report {
         // On a terminal, one line redrawn per step; in logs and pipes, nothing (or `-v` lines).
         let showsProgress = !verbose && isatty(STDERR_FILENO) == 1
         var step = 0
-        let report = builder.run(steps) { line in
+        let report = build { line in
             step += 1
             if verbose {
                 printError(line)
             } else if showsProgress {
-                let done = step * 20 / steps.count
+                let done = min(20, step * 20 / steps)
                 let bar = String(repeating: "█", count: done) + String(repeating: "░", count: 20 - done)
                 let name = line.drop { $0 != " " }.dropFirst()
-                FileHandle.standardError.write(Data("\r\u{1B}[2K\(bar) \(step)/\(steps.count) \(name)".utf8))
+                FileHandle.standardError.write(Data("\r\u{1B}[2K\(bar) \(step)/\(steps) \(name)".utf8))
             }
         }
         if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }

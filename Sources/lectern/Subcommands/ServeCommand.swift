@@ -54,9 +54,12 @@ struct ServeCommand: AsyncParsableCommand {
             siteDirectory: siteDirectory, outputDirectory: distDirectory, privateDirectory: privateDirectory,
             includeDrafts: site.drafts, baseURL: site.baseURL ?? localURL, incremental: true)
 
-        if !noBuild && release == nil {
+        // With --watch the first build is the resident build's own (below, once the live-reload
+        // channel exists); it is then rebuilt after each change.
+        let watcher = watch && release == nil ? SiteWatcher(options: buildOptions, verbose: site.verbose) : nil
+        if watcher == nil && !noBuild && release == nil {
             let report = BuildRunner.run(SiteBuilder(options: buildOptions), steps: BuildPipeline.build, verbose: site.verbose)
-            if !report.succeeded && !watch { throw ExitCode.failure }
+            if !report.succeeded { throw ExitCode.failure }
         }
 
         var options = SiteServer.Options(
@@ -81,13 +84,19 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let server = SiteServer(options: options)
-        try await server.supervisor.startAll()
-        if watch {
+        if let watcher {
+            // Before the functions start: they read the manifest the build writes.
             let reload = server.liveReload
-            Task.detached {
-                await SiteWatcher(options: buildOptions, verbose: site.verbose).run(reload: reload)
+            let show: @Sendable (SiteBuilder.Report) -> Void = { report in
+                if report.succeeded {
+                    reload.buildSucceeded()
+                } else {
+                    reload.buildFailed(report.errors.map(\.description).joined(separator: "\n"))
+                }
             }
+            show(await watcher.start(rebuilt: show))
         }
+        try await server.supervisor.startAll()
         let names = options.functions.map(\.name).joined(separator: ", ").ifEmpty("none")
         let app = server.makeApplication { [host] port in
             // Written straight to the file descriptor: scripts and supervisors read this line
