@@ -17,7 +17,8 @@
 #      serves the same dist/ with nginx (bench/nginx.conf; worker_processes 1, then auto) and with
 #      `lectern serve --no-build --no-functions`; for each, a 2 s warm-up then
 #      `wrk -t1 -c50 -d10s --latency` on the lesson: requests/s, p50, p99;
-#   2. leads: `lectern serve` with its functions and, beside it, the leads binary alone; POSTs a
+#   2. leads: `lectern serve` with its functions, beside it the leads binary alone and nginx as a
+#      reverse proxy to that binary (bench/nginx-proxy.conf, for reference); POSTs a
 #      new lead per request (bench/leads.lua) with `wrk -t1 -c1` and `-c16`, 10 s each after a
 #      2 s warm-up; router overhead = p50 via the router − p50 direct;
 #   3. progress: `lectern serve` with its functions on a fresh SQLite file (SITE_URL
@@ -39,7 +40,7 @@
 # KEEP_TMP=1 keeps the scratch folder (dist/, databases, nginx prefix, outbox).
 set -euo pipefail
 
-usage() { sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; }
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -130,7 +131,7 @@ fi
 if [ "$want_progress" = 1 ]; then
     command -v hey >/dev/null || need+=(hey)
 fi
-if [ "$want_static" = 1 ] && [ -z "$(find_nginx)" ]; then
+if { [ "$want_static" = 1 ] || [ "$want_leads" = 1 ]; } && [ -z "$(find_nginx)" ]; then
     need+=(nginx)
 fi
 [ ${#need[@]} = 0 ] || apt_install "${need[@]}"
@@ -419,9 +420,27 @@ if [ "$want_leads" = 1 ]; then
         "accepted no lead on ${LEADS_DIRECT_PATH:-/api/leads or /} (set LEADS_DIRECT_PATH)"
     echo "   direct: http://127.0.0.1:$direct_port$direct_path; via router: http://127.0.0.1:$router_port/api/leads"
 
+    # The same binary behind nginx's reverse proxy: what a mature proxy adds on this machine.
+    proxy_port=""
+    if [ -n "$nginx" ]; then
+        prefix=$tmp/nginx-proxy
+        mkdir -p "$prefix/temp"
+        proxy_port=$(free_port)
+        sed -e "s|@PREFIX@|$(sed_escape "$prefix")|g" -e "s|@PORT@|$proxy_port|g" \
+            -e "s|@UPSTREAM_PORT@|$direct_port|g" -e "s|@USER@|$(id -un)|g" \
+            "$bench_dir/nginx-proxy.conf" >"$prefix/nginx.conf"
+        proxy_log=$logs/nginx-proxy.log
+        "$nginx" -t -q -p "$prefix/" -c "$prefix/nginx.conf" -e "$prefix/error.log" >"$proxy_log" 2>&1 \
+            || server_failed "nginx (reverse proxy)" "$proxy_log" "rejected its configuration $prefix/nginx.conf"
+        start_server "$proxy_log" "$nginx" -p "$prefix/" -c "$prefix/nginx.conf" -e "$prefix/error.log"
+        wait_http "nginx (reverse proxy)" "$SERVER_PID" "$proxy_log" 200 "http://127.0.0.1:$proxy_port/healthz"
+    fi
+
     for conns in 1 16; do
         run_wrk leads direct "leads binary, direct" "$conns" "http://127.0.0.1:$direct_port$direct_path" "$bench_dir/leads.lua"
         run_wrk leads router "via lectern serve" "$conns" "http://127.0.0.1:$router_port/api/leads" "$bench_dir/leads.lua"
+        [ -z "$proxy_port" ] || run_wrk leads nginx "via nginx proxy_pass" "$conns" \
+            "http://127.0.0.1:$proxy_port$direct_path" "$bench_dir/leads.lua"
     done
     stop_all
 fi

@@ -19,7 +19,7 @@
         Turns serve.sh's measurements into Markdown tables (printed and written to OUT_MD).
         RAW_TSV rows, tab-separated:
           static    KEY LABEL CONNECTIONS RPS P50_MS P99_MS REQUESTS NON2XX SOCKET_ERRORS
-          leads     direct|router LABEL CONNECTIONS RPS P50_MS P99_MS REQUESTS NON2XX SOCKET_ERRORS
+          leads     direct|router|nginx LABEL CONNECTIONS RPS P50_MS P99_MS REQUESTS NON2XX SOCKET_ERRORS
           progress  (router|direct)-(rate|max) LABEL CONNECTIONS RPS P50_MS P99_MS REQUESTS NON2XX ERRORS
           coldstart NAME RUNS MEDIAN_MS P90_MS MIN_MS MAX_MS
         KEY=VALUE pairs go into a comment line above the tables; `page=`, `page_kb=`, `warmup=`,
@@ -238,19 +238,26 @@ def report(raw, out, meta_args):
     if leads:
         lines += [f"Router overhead, `POST /api/leads` (JSON, a new address each request, SQLite): "
                   f"`{meta.get('leads_wrk', 'wrk')}` after a {meta.get('warmup', '2s')} warm-up; overhead = p50 via "
-                  "`lectern serve` − p50 of the `leads` binary called directly.", "",
-                  "| connections | direct p50 | via router p50 | **overhead p50** | direct p99 | "
-                  "via router p99 | direct req/s | via router req/s | errors (direct / router) |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+                  "`lectern serve` − p50 of the `leads` binary called directly. For reference, the same "
+                  "binary behind Debian's nginx as a reverse proxy (`bench/nginx-proxy.conf`, upstream "
+                  "keep-alive), measured in the same loop.", "",
+                  "| connections | direct p50 | via router p50 | **overhead p50** | via nginx p50 | nginx overhead p50 | "
+                  "direct p99 | via router p99 | direct req/s | via router req/s | errors (direct / router) |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+
+        def signed(value):
+            return ("+" if value >= 0 else "−") + fmt_ms(abs(value))
+
         for conns in sorted({r["conns"] for r in leads}):
             d = next((r for r in leads if r["conns"] == conns and r["key"] == "direct"), None)
             v = next((r for r in leads if r["conns"] == conns and r["key"] == "router"), None)
+            n = next((r for r in leads if r["conns"] == conns and r["key"] == "nginx"), None)
             if not (d and v):
                 continue
-            overhead = v["p50"] - d["p50"]
-            sign = "+" if overhead >= 0 else "−"
+            via_nginx = fmt_ms(n["p50"]) if n else "—"
+            nginx_overhead = signed(n["p50"] - d["p50"]) if n else "—"
             lines.append(f"| {conns} | {fmt_ms(d['p50'])} | {fmt_ms(v['p50'])} | "
-                         f"**{sign}{fmt_ms(abs(overhead))}** | {fmt_ms(d['p99'])} | "
+                         f"**{signed(v['p50'] - d['p50'])}** | {via_nginx} | {nginx_overhead} | {fmt_ms(d['p99'])} | "
                          f"{fmt_ms(v['p99'])} | {fmt_rps(d['rps'])} | {fmt_rps(v['rps'])} | "
                          f"{errors_cell(d)} / {errors_cell(v)} |")
         lines.append("")

@@ -152,7 +152,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Answers `head` here or hands it to Hummingbird; false when it must wait its turn.
     private func route(_ head: HTTPRequest, context: ChannelHandlerContext) -> Bool {
-        let rawPath = head.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
+        let rawPath = Self.pathWithoutQuery(head.path ?? "/")
         if let memo = publicPage(head, rawPath: rawPath) {
             guard responderOwes == 0 else { return false }
             var fields = memo.headers
@@ -187,7 +187,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func functionName(_ rawPath: String) -> String? {
         // Decoded first, so `/%61pi/…` is an API path too and never a static file.
         guard let path = StaticFiles.decodedPath(rawPath), path.hasPrefix("/api/") else { return nil }
-        let name = String(path.dropFirst(5).prefix { $0 != "/" })
+        let rest = path.utf8.dropFirst(5)
+        let name = String(Substring(rest.prefix { $0 != UInt8(ascii: "/") }))
         guard !name.isEmpty, name != "openapi.json", shared.supervisor.socket(for: name) != nil else { return nil }
         return name
     }
@@ -486,6 +487,12 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     static func requestID(_ fields: HTTPFields) -> String {
         if let incoming = fields[.xRequestID], RequestIDMiddleware.isWellFormed(incoming) { return incoming }
         return RequestID().description
+    }
+
+    /// The request target up to `?`, found on bytes (no grapheme breaking on the hot path).
+    static func pathWithoutQuery(_ target: String) -> String {
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
+        return String(target[..<mark])
     }
 
     static func wantsClose(_ head: HTTPRequest) -> Bool {
