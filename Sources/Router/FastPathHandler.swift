@@ -5,7 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 import Synchronization
 
 /// What every connection's `FastPathHandler` shares.
@@ -29,6 +29,30 @@ struct FastPath: Sendable {
     ]
 }
 
+/// Puts a `FastPathHandler` in front of Hummingbird's HTTP/1 ↔ HTTPTypes codec, then leaves.
+///
+/// Hummingbird adds its extra handlers after that codec; the fast path wants SwiftNIO's HTTP/1
+/// parts from before it, so it takes its place from here.
+final class FastPathInstaller: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = NIOAny
+    private let shared: FastPath
+
+    init(_ shared: FastPath) {
+        self.shared = shared
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let pipeline = context.pipeline.syncOperations
+        let handler = FastPathHandler(shared)
+        if let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) {
+            try? pipeline.addHandler(handler, position: .before(codec))
+        } else {
+            try? pipeline.addHandler(handler, position: .after(self))
+        }
+        pipeline.removeHandler(context: context, promise: nil)
+    }
+}
+
 /// The router's two hot paths, answered on the connection's event loop before Hummingbird's
 /// responder sees the request: a public page already served once (`StaticFiles.memo`), and
 /// `/api/<function>/…` forwarded to the function over a pooled Unix-socket connection on the
@@ -48,11 +72,16 @@ struct FastPath: Sendable {
 ///
 /// Responses leave in request order: while Hummingbird still owes an answer, a request this
 /// handler would answer waits (and reading pauses) until that answer has been written.
+///
+/// It sits before Hummingbird's HTTP/1 ↔ HTTPTypes codec (`FastPathInstaller` puts it there) and
+/// works on SwiftNIO's own HTTP/1 parts: the requests it answers are never converted to
+/// `HTTPRequest` and their answers never from `HTTPResponse`, and a function's request and
+/// reply pass through with their headers filtered, not rebuilt.
 final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum Phase {
         case idle
@@ -72,7 +101,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private struct Exchange {
         let function: String
         let socketPath: String
-        let request: HTTPRequest
+        let request: HTTPRequestHead
         let requestID: String
         let closeAfter: Bool
         var body: ByteBuffer
@@ -80,7 +109,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var reused = false
         var retried = false
         var deadline: Scheduled<Void>?
-        var reply: HTTPResponse?
+        var reply: HTTPResponseHead?
         /// The reply body while it is read whole; nil when streaming.
         var collected: ByteBuffer?
         var replyStarted = false
@@ -94,7 +123,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests handed to Hummingbird whose response has not ended yet.
     private var responderOwes = 0
     /// Parts that arrived while an earlier answer was pending, replayed in order.
-    private var held: [HTTPRequestPart] = []
+    private var held: [HTTPServerRequestPart] = []
     private var readWithheld = false
     private var quiesceHeld = false
 
@@ -120,7 +149,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Acts on one part; false when it must wait for an earlier answer (the caller holds it).
-    private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) -> Bool {
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) -> Bool {
         switch (phase, part) {
         case (.passing, .end):
             phase = .idle
@@ -151,14 +180,15 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Answers `head` here or hands it to Hummingbird; false when it must wait its turn.
-    private func route(_ head: HTTPRequest, context: ChannelHandlerContext) -> Bool {
-        let rawPath = Self.pathWithoutQuery(head.path ?? "/")
+    private func route(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Bool {
+        let rawPath = Self.pathWithoutQuery(head.uri)
         if let memo = publicPage(head, rawPath: rawPath) {
             guard responderOwes == 0 else { return false }
-            var fields = memo.headers
-            fields[.xRequestID] = Self.requestID(head.headerFields)
-            let closeAfter = Self.wantsClose(head)
-            write(HTTPResponse(status: .ok, headerFields: fields), body: memo.bytes, context: context, close: closeAfter)
+            var headers = memo.headers
+            headers.add(name: "X-Request-Id", value: Self.requestID(head.headers))
+            let closeAfter = !head.isKeepAlive
+            write(HTTPResponseHead(version: head.version, status: .ok, headers: headers), body: memo.bytes,
+                  context: context, close: closeAfter)
             phase = closeAfter ? .closing : .discarding
             return true
         }
@@ -174,12 +204,14 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// A memoised public page for a plain GET (no validators, no range, no preview host).
-    private func publicPage(_ head: HTTPRequest, rawPath: String) -> (headers: HTTPFields, bytes: ByteBuffer)? {
-        guard head.method == .get, !shared.liveReload, head.headerFields[.ifNoneMatch] == nil,
-              head.headerFields[.range] == nil else { return nil }
+    private func publicPage(_ head: HTTPRequestHead, rawPath: String) -> (headers: HTTPHeaders, bytes: ByteBuffer)? {
+        guard head.method == .GET, !shared.liveReload, !head.headers.contains(name: "if-none-match"),
+              !head.headers.contains(name: "range") else { return nil }
         if let previews = shared.previews,
-           previews.site(forHost: head.authority.map { String($0.prefix { $0 != ":" }) }) != nil { return nil }
-        return shared.files.memo(for: rawPath)
+           previews.site(forHost: head.headers.first(name: "host").map { String($0.prefix { $0 != ":" }) }) != nil {
+            return nil
+        }
+        return shared.files.memo(for: rawPath).map { ($0.wireHeaders, $0.bytes) }
     }
 
     /// `leads` for `/api/leads/…` when a function of that name exists; the API description and
@@ -257,12 +289,12 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: The function exchange
 
-    private func startExchange(_ head: HTTPRequest, function: String, context: ChannelHandlerContext) {
-        let requestID = Self.requestID(head.headerFields)
-        let declared = head.headerFields[.contentLength].flatMap { Int($0) }
+    private func startExchange(_ head: HTTPRequestHead, function: String, context: ChannelHandlerContext) {
+        let requestID = Self.requestID(head.headers)
+        let declared = head.headers.first(name: "content-length").flatMap { Int($0) }
         let socketPath = shared.supervisor.socket(for: function)?.path ?? ""
         exchange = Exchange(function: function, socketPath: socketPath, request: head, requestID: requestID,
-                            closeAfter: Self.wantsClose(head),
+                            closeAfter: !head.isKeepAlive,
                             body: context.channel.allocator.buffer(capacity: min(declared ?? 0, shared.maxBodyBytes)))
         phase = .collecting
         if let declared, declared > shared.maxBodyBytes {
@@ -276,8 +308,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let current = exchange else { return }
         exchange = nil
         phase = current.closeAfter ? .closing : .discarding
-        write(Self.errorResponse(error, requestID: current.requestID), body: ByteBuffer(string: error.jsonBody),
-              context: context, close: current.closeAfter)
+        write(Self.errorResponse(error, requestID: current.requestID, version: current.request.version),
+              body: ByteBuffer(string: error.jsonBody), context: context, close: current.closeAfter)
     }
 
     private func sendUpstream(context: ChannelHandlerContext) {
@@ -322,26 +354,24 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             upstream(event, context: context)
         }
         var headers = HTTPHeaders()
-        let listed = Self.connectionTokens(current.request.headerFields[values: .connection])
-        headers.reserveCapacity(current.request.headerFields.count + 4)
-        if let authority = current.request.authority { headers.add(name: "Host", value: authority) }
-        for field in current.request.headerFields {
-            let name = field.name.canonicalName
-            if FastPath.hopByHop.contains(name) || listed.contains(name) { continue }
+        let listed = Self.connectionTokens(current.request.headers["connection"])
+        headers.reserveCapacity(current.request.headers.count + 4)
+        for (name, value) in current.request.headers {
+            let lowered = name.lowercased()
+            if FastPath.hopByHop.contains(lowered) || listed.contains(lowered) { continue }
             // The body is already whole (sent with its own length), so `Expect` has been met.
-            if name == "x-forwarded-for" || name == "x-forwarded-proto" || name == "x-request-id"
-                || name == "content-length" || name == "expect" { continue }
-            headers.add(name: field.name.rawName, value: field.value)
+            if lowered == "x-forwarded-for" || lowered == "x-forwarded-proto" || lowered == "x-request-id"
+                || lowered == "content-length" || lowered == "expect" { continue }
+            headers.add(name: name, value: value)
         }
         // Only the address this router saw is trusted downstream; a client-sent chain is dropped.
         headers.add(name: "X-Forwarded-For", value: Self.clientIP(context.channel.remoteAddress))
         headers.add(name: "X-Forwarded-Proto", value: "http")
         headers.add(name: "X-Request-Id", value: current.requestID)
         let method = current.request.method
-        let hasBody = current.body.readableBytes > 0 || method == .post || method == .put || method == .patch
+        let hasBody = current.body.readableBytes > 0 || method == .POST || method == .PUT || method == .PATCH
         if hasBody { headers.add(name: "Content-Length", value: String(current.body.readableBytes)) }
-        let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method.rawValue),
-                                   uri: current.request.path ?? "/", headers: headers)
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: current.request.uri, headers: headers)
         let channel = connection.channel
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         if hasBody, current.body.readableBytes > 0 {
@@ -358,17 +388,16 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard head.status.code >= 200 else { return }
             let listed = Self.connectionTokens(head.headers["connection"])
             exchange?.upstreamKeepAlive = head.isKeepAlive
-            var fields = HTTPFields()
-            fields.reserveCapacity(head.headers.count + 1)
+            var headers = HTTPHeaders()
+            headers.reserveCapacity(head.headers.count + 3)
             for (name, value) in head.headers {
                 let lowered = name.lowercased()
-                if FastPath.hopByHop.contains(lowered) || listed.contains(lowered) { continue }
-                if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+                if FastPath.hopByHop.contains(lowered) || listed.contains(lowered) || lowered == "x-request-id" { continue }
+                headers.add(name: name, value: value)
             }
-            fields[.xRequestID] = exchange?.requestID
-            Self.stamp(&fields)
-            let reply = HTTPResponse(status: .init(code: Int(head.status.code), reasonPhrase: head.status.reasonPhrase),
-                                     headerFields: fields)
+            headers.add(name: "X-Request-Id", value: exchange?.requestID ?? "")
+            var reply = HTTPResponseHead(version: exchange?.request.version ?? .http1_1, status: head.status, headers: headers)
+            Self.stamp(&reply.headers)
             exchange?.reply = reply
             if let length = head.headers.first(name: "content-length").flatMap({ Int($0) }), length <= FastPath.collectLimit {
                 exchange?.collected = context.channel.allocator.buffer(capacity: length)
@@ -380,7 +409,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if exchange?.collected != nil {
                 exchange?.collected?.writeImmutableBuffer(chunk)
             } else if exchange?.replyStarted == true {
-                context.writeAndFlush(wrapOutboundOut(.body(chunk)), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
             }
         case .end:
             guard let finished = exchange else { return }
@@ -407,7 +436,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // A kept connection the function closed while idle: one fresh try for a request
             // that is safe to repeat. Anything else is the function failing this request.
             if current.reused, !current.retried, current.reply == nil,
-               [.get, .head, .options].contains(current.request.method) {
+               [.GET, .HEAD, .OPTIONS].contains(current.request.method) {
                 exchange?.retried = true
                 exchange?.connection = nil
                 exchange?.reused = false
@@ -438,8 +467,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        write(Self.errorResponse(error, requestID: current.requestID), body: ByteBuffer(string: error.jsonBody),
-              context: context, close: current.closeAfter)
+        write(Self.errorResponse(error, requestID: current.requestID, version: current.request.version),
+              body: ByteBuffer(string: error.jsonBody), context: context, close: current.closeAfter)
         finish(closing: current.closeAfter, context: context)
     }
 
@@ -454,27 +483,28 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Helpers
 
-    private func write(_ response: HTTPResponse, body: ByteBuffer, context: ChannelHandlerContext, close: Bool) {
+    private func write(_ response: HTTPResponseHead, body: ByteBuffer, context: ChannelHandlerContext, close: Bool) {
         var response = response
-        Self.stamp(&response.headerFields)
+        Self.stamp(&response.headers)
         context.write(wrapOutboundOut(.head(response)), promise: nil)
-        if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(body)), promise: nil) }
+        if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         let flushed = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if close { flushed.assumeIsolated().whenComplete { _ in context.close(promise: nil) } }
     }
 
     /// `Date` and `Server`, as Hummingbird adds to the responder's answers.
-    private static func stamp(_ fields: inout HTTPFields) {
-        if fields[.date] == nil { fields[.date] = HTTPDate.now() }
-        fields[.server] = "lectern"
+    private static func stamp(_ headers: inout HTTPHeaders) {
+        if !headers.contains(name: "date") { headers.add(name: "Date", value: HTTPDate.now()) }
+        headers.replaceOrAdd(name: "Server", value: "lectern")
     }
 
-    static func errorResponse(_ error: APIError, requestID: String) -> HTTPResponse {
+    static func errorResponse(_ error: APIError, requestID: String, version: HTTPVersion) -> HTTPResponseHead {
         var fields = error.headers
         fields[.contentType] = "application/json; charset=utf-8"
         fields[.cacheControl] = "no-store"
         fields[.xRequestID] = requestID
-        return HTTPResponse(status: error.status, headerFields: fields)
+        return HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: error.status.code),
+                                headers: HTTPHeaders(fields))
     }
 
     static func unavailable(_ function: String, restarting: Bool) -> APIError {
@@ -484,8 +514,8 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
                  headers: [.retryAfter: "1"])
     }
 
-    static func requestID(_ fields: HTTPFields) -> String {
-        if let incoming = fields[.xRequestID], RequestIDMiddleware.isWellFormed(incoming) { return incoming }
+    static func requestID(_ headers: HTTPHeaders) -> String {
+        if let incoming = headers.first(name: "x-request-id"), RequestIDMiddleware.isWellFormed(incoming) { return incoming }
         return RequestID().description
     }
 
@@ -493,10 +523,6 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     static func pathWithoutQuery(_ target: String) -> String {
         guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
         return String(target[..<mark])
-    }
-
-    static func wantsClose(_ head: HTTPRequest) -> Bool {
-        connectionTokens(head.headerFields[values: .connection]).contains("close")
     }
 
     static func connectionTokens(_ values: [String]) -> Set<String> {

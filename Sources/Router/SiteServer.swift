@@ -76,7 +76,7 @@ public final class SiteServer: Sendable {
             maxBodyBytes: options.maxBodyBytes, logger: logger)
         return Application(
             responder: responder,
-            server: .http1(configuration: .init(additionalChannelHandlers: [FastPathHandler(fastPath)])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [FastPathInstaller(fastPath)])),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "lectern"),
             services: [supervisor, ClientService(client: client, upstreams: upstreams)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },

@@ -2,6 +2,8 @@ import FunctionKit
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import Synchronization
 
 /// Serves a build's `dist/` the way a CDN would: pretty-URL directory indexes, content types,
@@ -46,14 +48,25 @@ final class StaticFiles: Sendable {
         let generation: Int
         let headers: HTTPFields
         let bytes: ByteBuffer
+        /// The same fields as SwiftNIO's HTTP/1 headers, for `FastPathHandler`.
+        let wireHeaders: HTTPHeaders
+
+        init(file: String, stamp: FileStamp, generation: Int, headers: HTTPFields, bytes: ByteBuffer) {
+            self.file = file
+            self.stamp = stamp
+            self.generation = generation
+            self.headers = headers
+            self.bytes = bytes
+            self.wireHeaders = HTTPHeaders(headers)
+        }
     }
     private let memos = Mutex<[String: Memo]>([:])
 
-    /// The memoised 200 response's fields and body for `rawPath`, if it is still current.
-    func memo(for rawPath: String) -> (headers: HTTPFields, bytes: ByteBuffer)? {
+    /// The memoised 200 response for `rawPath`, if it is still current.
+    func memo(for rawPath: String) -> Memo? {
         guard let memo = memos.withLock({ $0[rawPath] }), memo.generation == currentRules().generation,
               FileStamp(path: memo.file) == memo.stamp else { return nil }
-        return (memo.headers, memo.bytes)
+        return memo
     }
 
     /// The memoised response for `rawPath`, if it is still current.
