@@ -173,7 +173,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case (.idle, .head(let head)):
             return route(head, context: context)
         case (.idle, _):
-            // Body parts of a request Hummingbird already answered: its to drain.
+            // Body parts of a request Hummingbird answered before reading it all: Hummingbird drains them.
             context.fireChannelRead(wrapInboundOut(part))
         }
         return true
