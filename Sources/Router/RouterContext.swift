@@ -2,8 +2,9 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The router's request context: Hummingbird's core storage plus the peer address, which the
-/// proxy passes on in `X-Forwarded-For`.
+/// The router's request context: Hummingbird's core storage plus the peer address. (The function
+/// proxy, which passes the address on in `X-Forwarded-For`, runs before Hummingbird: see
+/// `FastPathHandler.clientIP`.)
 public struct RouterContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
@@ -11,13 +12,5 @@ public struct RouterContext: RequestContext, RemoteAddressRequestContext {
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
-    }
-
-    var clientIP: String {
-        switch remoteAddress {
-        case .some(.unixDomainSocket): "127.0.0.1"
-        case .some(let address): address.ipAddress ?? "127.0.0.1"
-        case .none: "127.0.0.1"
-        }
     }
 }
