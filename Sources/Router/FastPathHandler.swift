@@ -499,9 +499,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     static func errorResponse(_ error: APIError, requestID: String, version: HTTPVersion) -> HTTPResponseHead {
-        var fields = error.headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        fields[.cacheControl] = "no-store"
+        var fields = SiteResponder.jsonFields(error)
         fields[.xRequestID] = requestID
         return HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: error.status.code),
                                 headers: HTTPHeaders(fields))
@@ -515,8 +513,7 @@ final class FastPathHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     static func requestID(_ headers: HTTPHeaders) -> String {
-        if let incoming = headers.first(name: "x-request-id"), RequestIDMiddleware.isWellFormed(incoming) { return incoming }
-        return RequestID().description
+        SiteResponder.requestID(incoming: headers.first(name: "x-request-id"))
     }
 
     /// The request target up to `?`, found on bytes (no grapheme breaking on the hot path).

@@ -243,14 +243,24 @@ struct SiteResponder: HTTPResponder {
     }
 
     static func json(_ error: APIError) -> Response {
+        Response(status: error.status, headers: jsonFields(error), body: .init(byteBuffer: ByteBuffer(string: error.jsonBody)))
+    }
+
+    /// The header fields of a JSON error answer (also `FastPathHandler`'s).
+    static func jsonFields(_ error: APIError) -> HTTPFields {
         var headers = error.headers
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: error.jsonBody)))
+        return headers
     }
 
     static func requestID(_ request: Request) -> String {
-        if let incoming = request.headers[.xRequestID], RequestIDMiddleware.isWellFormed(incoming) { return incoming }
+        requestID(incoming: request.headers[.xRequestID])
+    }
+
+    /// A well-formed incoming `X-Request-Id`, else a new one.
+    static func requestID(incoming: String?) -> String {
+        if let incoming, RequestIDMiddleware.isWellFormed(incoming) { return incoming }
         return RequestID().description
     }
 
